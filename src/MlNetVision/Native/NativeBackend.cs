@@ -1,0 +1,272 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using TorchSharp;
+
+namespace MlNetVision.Native;
+
+/// <summary>
+/// Loads TorchSharp's native backend on any supported Linux, including ones whose C++ runtime is older than
+/// the one TorchSharp's shim was linked against (Debian 12, Ubuntu 22.04).
+/// </summary>
+/// <remarks>
+/// <para>
+/// TorchSharp 0.107's <c>libLibTorchSharp.so</c> declares a need for <c>GLIBCXX_3.4.32</c> (GCC 13) through a single
+/// symbol, <c>std::ios_base_library_init()</c>, that GCC 13 emits as a link-time anchor and no relocation ever uses.
+/// On a system whose <c>libstdc++.so.6</c> stops at an older version the loader refuses the whole library, and
+/// TorchSharp reports a misleading "doesn't contain a reference to libtorch-cpu-linux-x64".
+/// </para>
+/// <para>
+/// <see cref="EnsureLoaded"/> reads the shim's version needs and the system libstdc++'s version definitions. When
+/// every need is met it does nothing special. When the only unmet needs are versions no relocation uses, it writes a
+/// copy of the shim with those needs marked weak (<c>VER_FLG_WEAK</c>; two bytes differ) into a per-user cache,
+/// loads libtorch and that copy, and lets TorchSharp find it by its soname. The NuGet cache and the application
+/// folder are never modified. When the backend still cannot load, it throws one <see cref="NativeBackendException"/>
+/// that says what is missing and how to fix it.
+/// </para>
+/// </remarks>
+public static class NativeBackend
+{
+    private const string ShimFileName = "libLibTorchSharp.so";
+    private const string CpuBackendPackage = "libtorch-cpu-linux-x64";
+    private const string CpuBackendVersion = "2.10.0";
+    private static readonly string[] LibTorchFiles = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
+    private static readonly object Gate = new();
+    private static NativeBackendStatus? _status;
+
+    /// <summary>The environment variable that overrides where the patched copy of the shim is cached.</summary>
+    public const string CacheDirectoryVariable = "MLNETVISION_NATIVE_CACHE";
+
+    /// <summary>What the last successful <see cref="EnsureLoaded"/> did, or <c>null</c> before it has run.</summary>
+    public static NativeBackendStatus? Status => _status;
+
+    /// <summary>
+    /// Makes sure TorchSharp's CPU backend is loaded, applying the libstdc++ compatibility step when it is needed.
+    /// Safe to call many times and from many threads; only the first call does work.
+    /// </summary>
+    /// <returns>What was found and done.</returns>
+    /// <exception cref="NativeBackendException">The backend cannot be loaded; the message says why and what to do.</exception>
+    public static NativeBackendStatus EnsureLoaded()
+    {
+        if (_status is { } done) return done;
+        lock (Gate)
+        {
+            if (_status is { } again) return again;
+            var status = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.ProcessArchitecture == Architecture.X64
+                ? LoadOnLinux()
+                : LoadElsewhere();
+            _status = status;
+            return status;
+        }
+    }
+
+    private static NativeBackendStatus LoadElsewhere()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return new NativeBackendStatus(NativeCompatAction.None, null, null, null, []);
+        }
+        catch (Exception e)
+        {
+            throw new NativeBackendException(
+                $"TorchSharp's native backend could not be loaded: {FirstLine(e.Message)} Reference the libtorch package for this platform (see README, 'Native backend').", e);
+        }
+    }
+
+    private static NativeBackendStatus LoadOnLinux()
+    {
+        var shim = FindNativeFile(ShimFileName, "torchsharp", null)
+            ?? throw new NativeBackendException(
+                $"TorchSharp's native shim {ShimFileName} was not found next to the application or in the TorchSharp package. Reference the TorchSharp package (0.107.0).");
+        var libTorchDir = FindNativeFile("libtorch_cpu.so", CpuBackendPackage, CpuBackendVersion) is { } cpu ? Path.GetDirectoryName(cpu) : null;
+        if (libTorchDir is null)
+            throw new NativeBackendException(
+                $"libtorch was not found: this application references TorchSharp but not its native backend. " +
+                $"Add <PackageReference Include=\"{CpuBackendPackage}\" Version=\"{CpuBackendVersion}\" /> to the application project " +
+                "(or a libtorch-cuda-* package for an NVIDIA GPU; see README, 'Native backend').");
+
+        var libStdCxx = FindLoadedOrSystemLibrary("libstdc++.so.6");
+        var offered = libStdCxx is null ? [] : ElfVersionInfo.Read(libStdCxx).Definitions.ToHashSet(StringComparer.Ordinal);
+        var plan = NativeCompatPlan.Create(ElfVersionInfo.Read(shim), "libstdc++.so.6", offered);
+
+        if (plan.CannotHelp.Count > 0)
+            throw new NativeBackendException(plan.DescribeFailure(shim, libStdCxx, offered));
+
+        string? loadedShim = null;
+        if (plan.ToMarkWeak.Count > 0)
+        {
+            loadedShim = WritePatchedCopy(shim, plan);
+            foreach (var lib in LibTorchFiles)
+                NativeLibrary.Load(Path.Combine(libTorchDir, lib));
+            NativeLibrary.Load(loadedShim);
+        }
+
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e)
+        {
+            throw new NativeBackendException(
+                $"TorchSharp's native backend failed to load even though its libstdc++ needs are met ({libStdCxx ?? "no libstdc++ found"}). " +
+                $"Check that {CpuBackendPackage} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
+        }
+
+        return new NativeBackendStatus(
+            plan.ToMarkWeak.Count > 0 ? NativeCompatAction.PatchedCopyLoaded : NativeCompatAction.None,
+            shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList());
+    }
+
+    private static string WritePatchedCopy(string shim, NativeCompatPlan plan)
+    {
+        var original = File.ReadAllBytes(shim);
+        var hash = Convert.ToHexString(SHA256.HashData(original))[..16].ToLowerInvariant();
+        var dir = Path.Combine(CacheRoot(), "native", hash);
+        var target = Path.Combine(dir, ShimFileName);
+        var patched = ElfVersionInfo.MarkWeak(original, plan.ToMarkWeak);
+        if (File.Exists(target) && new FileInfo(target).Length == patched.Length && File.ReadAllBytes(target).AsSpan().SequenceEqual(patched))
+            return target;
+        Directory.CreateDirectory(dir);
+        var temp = Path.Combine(dir, $"{ShimFileName}.{Environment.ProcessId}.tmp");
+        File.WriteAllBytes(temp, patched);
+        File.Move(temp, target, overwrite: true);
+        return target;
+    }
+
+    /// <summary>The folder under which the patched copy is cached: <see cref="CacheDirectoryVariable"/>, else <c>$XDG_CACHE_HOME/mlnetvision</c>, else <c>~/.cache/mlnetvision</c>.</summary>
+    public static string CacheRoot()
+    {
+        if (Environment.GetEnvironmentVariable(CacheDirectoryVariable) is { Length: > 0 } overridden) return overridden;
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg) return Path.Combine(xdg, "mlnetvision");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(home) ? Path.Combine(Path.GetTempPath(), "mlnetvision") : Path.Combine(home, ".cache", "mlnetvision");
+    }
+
+    /// <summary>Finds a native file next to the application, in its <c>runtimes/linux-x64/native</c> folder, or in the NuGet package it ships in.</summary>
+    internal static string? FindNativeFile(string fileName, string package, string? version)
+    {
+        var candidates = new List<string>
+        {
+            AppContext.BaseDirectory,
+            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"),
+        };
+        var torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+        if (!string.IsNullOrEmpty(torchSharpDir))
+        {
+            candidates.Add(torchSharpDir);
+            candidates.Add(Path.Combine(torchSharpDir, "runtimes", "linux-x64", "native"));
+            // Running from the NuGet cache: .../torchsharp/0.107.0/lib/net6.0/TorchSharp.dll
+            var packagesRoot = Path.GetFullPath(Path.Combine(torchSharpDir, "..", "..", "..", ".."));
+            if (version is not null)
+                candidates.Add(Path.Combine(packagesRoot, package, version, "runtimes", "linux-x64", "native"));
+            else
+                candidates.Add(Path.GetFullPath(Path.Combine(torchSharpDir, "..", "..", "runtimes", "linux-x64", "native")));
+        }
+        return candidates.Select(d => Path.Combine(d, fileName)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The path of <paramref name="soname"/> as this process has it mapped, else as the system loader would find it.</summary>
+    internal static string? FindLoadedOrSystemLibrary(string soname)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                int slash = line.IndexOf('/');
+                if (slash >= 0 && line.EndsWith("/" + soname, StringComparison.Ordinal)) return line[slash..];
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+
+        var dirs = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"]);
+        return dirs.Select(d => Path.Combine(d, soname)).FirstOrDefault(File.Exists);
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+}
+
+/// <summary>What <see cref="NativeBackend.EnsureLoaded"/> had to do.</summary>
+public enum NativeCompatAction
+{
+    /// <summary>Nothing: the system met every need of the shim (or the platform is not Linux x64).</summary>
+    None,
+
+    /// <summary>A copy of the shim with unused version needs marked weak was written to the cache and loaded.</summary>
+    PatchedCopyLoaded,
+}
+
+/// <summary>The outcome of loading the native backend.</summary>
+/// <param name="Action">What was done.</param>
+/// <param name="OriginalShim">The shim TorchSharp ships, when found.</param>
+/// <param name="LoadedShim">The patched copy that was loaded, when one was needed.</param>
+/// <param name="LibStdCxx">The libstdc++ the process uses.</param>
+/// <param name="WeakenedVersions">The version needs that were marked weak.</param>
+public sealed record NativeBackendStatus(
+    NativeCompatAction Action, string? OriginalShim, string? LoadedShim, string? LibStdCxx, IReadOnlyList<string> WeakenedVersions);
+
+/// <summary>Thrown when TorchSharp's native backend cannot be loaded; the message says what is missing and how to fix it.</summary>
+public sealed class NativeBackendException : Exception
+{
+    /// <summary>Creates the exception with a message that explains the failure.</summary>
+    public NativeBackendException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the loader's own error.</summary>
+    public NativeBackendException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// The decision of the compatibility step as a pure function of the shim's needs and what the system offers:
+/// which unmet needs can be marked weak (no relocation uses them) and which cannot.
+/// </summary>
+public sealed class NativeCompatPlan
+{
+    private NativeCompatPlan(IReadOnlyList<ElfVersionNeed> toMarkWeak, IReadOnlyList<ElfVersionNeed> cannotHelp)
+    {
+        ToMarkWeak = toMarkWeak;
+        CannotHelp = cannotHelp;
+    }
+
+    /// <summary>Unmet needs that no relocation uses: safe to mark weak.</summary>
+    public IReadOnlyList<ElfVersionNeed> ToMarkWeak { get; }
+
+    /// <summary>Unmet needs that relocations use: only a newer library can satisfy them.</summary>
+    public IReadOnlyList<ElfVersionNeed> CannotHelp { get; }
+
+    /// <summary>Plans the step for <paramref name="shim"/> against the versions <paramref name="offered"/> by <paramref name="library"/>.</summary>
+    public static NativeCompatPlan Create(ElfVersionInfo shim, string library, IReadOnlySet<string> offered)
+    {
+        var unmet = shim.Needs.Where(n => n.Library == library && !n.IsWeak && !offered.Contains(n.Version)).ToList();
+        return new NativeCompatPlan(
+            unmet.Where(n => n.ReferencedSymbols.Count == 0).ToList(),
+            unmet.Where(n => n.ReferencedSymbols.Count > 0).ToList());
+    }
+
+    /// <summary>The message for a system this step cannot help.</summary>
+    public string DescribeFailure(string shim, string? libStdCxx, IReadOnlySet<string> offered)
+    {
+        var newest = offered.Where(v => v.StartsWith("GLIBCXX_", StringComparison.Ordinal))
+            .OrderBy(v => v, Comparer<string>.Create(CompareVersions)).LastOrDefault() ?? "none";
+        var sb = new StringBuilder();
+        sb.Append($"TorchSharp's native shim {shim} needs ");
+        sb.Append(string.Join(", ", CannotHelp.Select(n => $"{n.Version} (used by {string.Join(", ", n.ReferencedSymbols.Take(3))}{(n.ReferencedSymbols.Count > 3 ? ", ..." : "")})")));
+        sb.Append($" from libstdc++.so.6, but the system's {libStdCxx ?? "libstdc++ (not found)"} offers versions up to {newest}. ");
+        sb.Append("These symbols are really called, so the compatibility step cannot help. ");
+        sb.Append("Install a newer libstdc++6 (from GCC 13 or later, e.g. Debian 13 / Ubuntu 24.04), or use a TorchSharp build made for this system.");
+        return sb.ToString();
+    }
+
+    private static int CompareVersions(string a, string b)
+    {
+        static int[] Parts(string v) => v[(v.IndexOf('_') + 1)..].Split('.').Select(p => int.TryParse(p, out var i) ? i : 0).ToArray();
+        var (x, y) = (Parts(a), Parts(b));
+        for (int i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            int c = (i < x.Length ? x[i] : 0).CompareTo(i < y.Length ? y[i] : 0);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+}
