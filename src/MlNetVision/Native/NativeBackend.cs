@@ -81,10 +81,7 @@ public static class NativeBackend
                 $"TorchSharp's native shim {ShimFileName} was not found next to the application or in the TorchSharp package. Reference the TorchSharp package (0.107.0).");
         var libTorchDir = FindNativeFile("libtorch_cpu.so", CpuBackendPackage, CpuBackendVersion) is { } cpu ? Path.GetDirectoryName(cpu) : null;
         if (libTorchDir is null)
-            throw new NativeBackendException(
-                $"libtorch was not found: this application references TorchSharp but not its native backend. " +
-                $"Add <PackageReference Include=\"{CpuBackendPackage}\" Version=\"{CpuBackendVersion}\" /> to the application project " +
-                "(or a libtorch-cuda-* package for an NVIDIA GPU; see README, 'Native backend').");
+            throw new NativeBackendException(MissingBackendMessage());
 
         var libStdCxx = FindLoadedOrSystemLibrary("libstdc++.so.6");
         var offered = libStdCxx is null ? [] : ElfVersionInfo.Read(libStdCxx).Definitions.ToHashSet(StringComparer.Ordinal);
@@ -133,6 +130,12 @@ public static class NativeBackend
         File.Move(temp, target, overwrite: true);
         return target;
     }
+
+    /// <summary>The message for an application that references TorchSharp but no libtorch package.</summary>
+    internal static string MissingBackendMessage() =>
+        $"libtorch was not found: this application references TorchSharp but not its native backend. " +
+        $"Add <PackageReference Include=\"{CpuBackendPackage}\" Version=\"{CpuBackendVersion}\" /> to the application project " +
+        "(or a libtorch-cuda-* package for an NVIDIA GPU; see README, 'Native backend').";
 
     /// <summary>The folder under which the patched copy is cached: <see cref="CacheDirectoryVariable"/>, else <c>$XDG_CACHE_HOME/mlnetvision</c>, else <c>~/.cache/mlnetvision</c>.</summary>
     public static string CacheRoot()
