@@ -1,0 +1,72 @@
+using MlNetVision.Benchmarks.Cases;
+using MlNetVision.Benchmarks.Measurement;
+using MlNetVision.Native;
+using TorchSharp;
+
+namespace MlNetVision.Benchmarks;
+
+/// <summary>The command line: the first argument names the case, the rest are its options.</summary>
+internal static class BenchmarkProgram
+{
+    private const string Usage = """
+        MlNetVision benchmarks, side by side with PyTorch (docs/BENCHMARKS.md).
+
+        usage: MlNetVision.Benchmarks <case> [--option value ...]
+
+        cases:
+          train     training throughput (images/s), ours and PyTorch, on ready-made tensors and end to end
+          infer     inference throughput and single-image latency: TorchSharp eval, ONNX through ML.NET, PyTorch eval
+          accuracy  the lesson-1 recipe on the full Fashion-MNIST: test accuracy and wall time
+          memory    resident memory per epoch over several epochs (must stay flat)
+          machine   prints the machine description only
+
+        common options:
+          --threads N   intra-op threads for libtorch on both sides (default 2)
+          --no-peer     skip the PyTorch peer
+        Run "<case> --help" for the options of a case.
+        """;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var options = BenchmarkArguments.Parse(args.Skip(1));
+        NativeBackend.EnsureLoaded();
+        torch.set_num_threads(options.GetInt("threads", 2));
+        Console.WriteLine(MachineInfo.Describe());
+        Console.WriteLine();
+        try
+        {
+            return args[0] switch
+            {
+                "train" => TrainBenchmark.Run(options),
+                "infer" => InferBenchmark.Run(options),
+                "accuracy" => NotYet("accuracy", "the Learner (FitOneCycle, LrFind) and the data side (FromFolder, the Fashion-MNIST reader)"),
+                "memory" => MemoryBenchmark.Run(options),
+                "machine" => 0,
+                _ => UnknownCase(args[0]),
+            };
+        }
+        catch (BenchmarkArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+    }
+
+    private static int NotYet(string name, string needs)
+    {
+        Console.Error.WriteLine($"The {name} case needs {needs}, which this build does not have yet.");
+        return 3;
+    }
+
+    private static int UnknownCase(string name)
+    {
+        Console.Error.WriteLine($"Unknown case '{name}'.");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetVision.Benchmarks.Measurement;
+using MlNetVision.Benchmarks.Peer;
+using MlNetVision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Benchmarks.Cases;
+
+/// <summary>
+/// Case 1: training throughput in images/s, ours and PyTorch's, for each architecture, (image size, batch size), and
+/// frozen/unfrozen body; on ready-made tensors (pure compute) and end to end (decode PNG files, augment, step).
+/// </summary>
+internal static class TrainBenchmark
+{
+    private const string Help = """
+        train: training throughput, ours and PyTorch, in the same run.
+          --arch LIST      architectures (default resnet18-mlnet,resnet34)
+          --shapes LIST    image size:batch size pairs (default 64:64,224:16)
+          --body LIST      frozen,unfrozen (default both)
+          --mode LIST      tensors,e2e (default both)
+          --steps N        timed steps on tensors (default 8), after --warmup N untimed ones (default 2)
+          --epochs N       end-to-end epochs over the folder (default 2)
+          --batches N      end-to-end batches per epoch (default 8) when the folder is made here
+          --folder DIR     end-to-end data: a folder of class folders of images (default: batches*batch
+                           Fashion-MNIST training images as PNG files, balanced over the classes)
+        """;
+
+    public static int Run(BenchmarkArguments args)
+    {
+        if (args.Help) { Console.WriteLine(Help); return 0; }
+        var archs = args.GetList("arch", "resnet18-mlnet,resnet34").Select(Architectures.Get).ToArray();
+        var shapes = args.GetList("shapes", "64:64,224:16").Select(ParseShape).ToArray();
+        var bodies = args.GetList("body", "frozen,unfrozen");
+        var modes = args.GetList("mode", "tensors,e2e");
+        int steps = args.GetInt("steps", 8), warmup = args.GetInt("warmup", 2);
+        bool peer = !args.Has("no-peer") && PeerCheck();
+
+        Console.WriteLine("Training throughput, images/s (higher is better); ratio = ours / PyTorch; load = 1-minute load average before / after the row.");
+        var table = new ResultTable("arch", "size", "batch", "body", "ours tensors", "PyTorch tensors", "ratio",
+            "ours e2e", "PyTorch e2e", "ratio", "ours e2e / ours tensors", "load");
+        foreach (var arch in archs)
+            foreach (var (size, batch) in shapes)
+                foreach (var body in bodies)
+                {
+                    bool frozen = body == "frozen";
+                    var before = LoadAverage.Read();
+                    double oursT = double.NaN, peerT = double.NaN, oursE = double.NaN, peerE = double.NaN;
+                    if (modes.Contains("tensors"))
+                    {
+                        oursT = OursOnTensors(arch, size, batch, frozen, steps, warmup);
+                        if (peer) peerT = PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "tensors", "--steps", Str(steps))).Get("images_per_s");
+                    }
+                    if (modes.Contains("e2e"))
+                    {
+                        (oursE, peerE) = EndToEnd(args, arch, size, batch, frozen, warmup, peer);
+                    }
+                    var after = LoadAverage.Read();
+                    table.Print(arch.Name, size, batch, body, oursT, peerT, ResultTable.Ratio(oursT, peerT), oursE, peerE,
+                        ResultTable.Ratio(oursE, peerE), ResultTable.Ratio(oursE, oursT), $"{before.One:0.00} / {after.One:0.00}");
+                }
+        return 0;
+    }
+
+    /// <summary>Pure compute: the same tensors every step, no data pipeline.</summary>
+    public static double OursOnTensors(ResNetArchitecture arch, int size, int batch, bool frozen, int steps, int warmup, int classes = 10)
+    {
+        torch.manual_seed(42);
+        using var model = VisionModel.Create(arch, classes, pretrained: false);
+        using (var warm = new ComputeTrainer(model, frozen, warmup + 1))
+        using (var scope = NewDisposeScope())
+        {
+            var wx = rand(batch, 3, size, size);
+            var wy = randint(0, classes, [batch], dtype: ScalarType.Int64);
+            for (int i = 0; i < warmup; i++) warm.Step(wx, wy);
+        }
+        using var trainer = new ComputeTrainer(model, frozen, steps);
+        using var data = NewDisposeScope();
+        var x = rand(batch, 3, size, size);
+        var y = randint(0, classes, [batch], dtype: ScalarType.Int64);
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) trainer.Step(x, y);
+        return steps * batch / sw.Elapsed.TotalSeconds;
+    }
+
+    private static (double Ours, double Peer) EndToEnd(BenchmarkArguments args, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, bool peer)
+    {
+        int epochs = args.GetInt("epochs", 2), batches = args.GetInt("batches", 8);
+        var folder = args.GetOptional("folder") ?? FashionMnistSubset.Ensure(batches * batch);
+        double ours = double.NaN; // The data side (ImageDataBunch) is not merged yet: ours end to end waits for it.
+        double theirs = peer
+            ? PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "e2e", "--folder", folder, "--epochs", Str(epochs))).Get("images_per_s")
+            : double.NaN;
+        return (ours, theirs);
+    }
+
+    private static IEnumerable<string> PeerArgs(ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, string mode, params string[] extra)
+    {
+        var a = new List<string> { "--arch", arch.Name, "--size", Str(size), "--bs", Str(batch), "--warmup", Str(warmup), "--mode", mode,
+            "--threads", Str(torch.get_num_threads()) };
+        if (frozen) a.Add("--frozen");
+        a.AddRange(extra);
+        return a;
+    }
+
+    public static bool PeerCheck()
+    {
+        if (PyTorchPeer.IsAvailable(out var reason)) { Console.WriteLine($"peer: PyTorch {reason} ({PyTorchPeer.Python})"); return true; }
+        Console.WriteLine($"peer: skipped, {reason}");
+        return false;
+    }
+
+    public static (int Size, int Batch) ParseShape(string s)
+    {
+        var parts = s.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var size) || !int.TryParse(parts[1], out var batch))
+            throw new BenchmarkArgumentException($"--shapes expects size:batch pairs such as 64:64, got '{s}'.");
+        return (size, batch);
+    }
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

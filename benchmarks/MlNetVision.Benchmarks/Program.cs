@@ -1,0 +1,3 @@
+using MlNetVision.Benchmarks;
+
+return BenchmarkProgram.Run(args);
