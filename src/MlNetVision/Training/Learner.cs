@@ -5,7 +5,8 @@ using MlNetVision.Training.Metrics;
 using MlNetVision.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
+using TorchSharp.Modules;
+using AdamW = MlNetVision.Training.Optimizers.AdamW;
 
 namespace MlNetVision.Training;
 
