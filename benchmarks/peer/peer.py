@@ -140,10 +140,14 @@ def layer_groups(model):
 
 
 def make_optimizer(model, total_steps, max_lr):
+    """AdamW over the three layer groups; one-cycle with fastai's default slice(max_lr): max_lr/10 for the body's
+    groups, max_lr for the head. Frozen parameters are left out (they get no gradient)."""
     groups = [{"params": [p for p in g if p.requires_grad]} for g in layer_groups(model)]
+    rates = [max_lr / 10, max_lr / 10, max_lr]
+    rates = [r for g, r in zip(groups, rates) if g["params"]]
     groups = [g for g in groups if g["params"]]
     opt = torch.optim.AdamW(groups, lr=max_lr, betas=(0.9, 0.99), eps=1e-8, weight_decay=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=total_steps, pct_start=0.3,
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=rates, total_steps=total_steps, pct_start=0.3,
                                                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85,
                                                 max_momentum=0.95, div_factor=25.0, final_div_factor=1e4)
     return opt, sched
@@ -174,8 +178,11 @@ def decode(path, size, rng):
         s = size / min(w, h)
         nw, nh = max(size, round(w * s)), max(size, round(h * s))
         im = im.resize((nw, nh), Image.BILINEAR)
-        x0 = int(torch.randint(0, nw - size + 1, (1,), generator=rng)) if nw > size else 0
-        y0 = int(torch.randint(0, nh - size + 1, (1,), generator=rng)) if nh > size else 0
+        if rng is None:  # validation: centre crop
+            x0, y0 = (nw - size) // 2, (nh - size) // 2
+        else:
+            x0 = int(torch.randint(0, nw - size + 1, (1,), generator=rng)) if nw > size else 0
+            y0 = int(torch.randint(0, nh - size + 1, (1,), generator=rng)) if nh > size else 0
         im = im.crop((x0, y0, x0 + size, y0 + size))
         t = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).view(size, size, 3)
     return t.permute(2, 0, 1)
@@ -215,11 +222,13 @@ def augment(x, rng, p_affine=0.75, p_lighting=0.75, max_rotate=10.0, max_zoom=1.
     return torch.where(lm > 0, lit, x)
 
 
-def batches(items, size, bs, rng):
-    order = torch.randperm(len(items), generator=rng).tolist()
-    for i in range(0, len(order) - bs + 1, bs):  # drop_last, as fastai's training loader
+def batches(items, size, bs, rng, train=True):
+    """Training: shuffled, last partial batch dropped (as fastai); validation: in order, centre crop."""
+    order = torch.randperm(len(items), generator=rng).tolist() if train else list(range(len(items)))
+    stop = len(order) - bs + 1 if train else len(order)
+    for i in range(0, stop, bs):
         chunk = [items[j] for j in order[i:i + bs]]
-        imgs = torch.stack([decode(p, size, rng) for p, _ in chunk])
+        imgs = torch.stack([decode(p, size, rng if train else None) for p, _ in chunk])
         labels = torch.tensor([c for _, c in chunk], dtype=torch.int64)
         yield imgs, labels
 
@@ -236,12 +245,28 @@ def train_step(model, opt, sched, x, y):
     return float(loss)
 
 
+def validate(model, items, size, bs):
+    """Mean loss and error rate over the validation items, as the Learner does after every epoch."""
+    model.eval()
+    loss_sum, wrong, n = 0.0, 0, 0
+    with torch.no_grad():
+        for imgs, labels in batches(items, size, bs, None, train=False):
+            out = model(imgs.float().div_(255))
+            loss_sum += float(F.cross_entropy(out, labels, reduction="sum"))
+            wrong += int((out.argmax(1) != labels).sum())
+            n += labels.shape[0]
+    model.train()
+    return loss_sum / max(1, n), wrong / max(1, n)
+
+
 def cmd_train(a):
     rng = torch.Generator().manual_seed(a.seed)
     torch.manual_seed(a.seed)
     nc = a.classes
     if a.mode == "e2e":
-        classes, items = list_folder(a.folder)
+        # The same folder as ours: train/ and valid/, one folder per class.
+        classes, items = list_folder(os.path.join(a.folder, "train"))
+        _, valid_items = list_folder(os.path.join(a.folder, "valid"))
         nc = len(classes)
     model = VisionModel(a.arch, nc)
     if a.frozen:
@@ -266,10 +291,11 @@ def cmd_train(a):
     else:
         steps_per_epoch = len(items) // a.bs
         opt, sched = make_optimizer(model, steps_per_epoch * a.epochs, a.lr)
-        t_decode = t_aug = t_step = 0.0
+        t_decode = t_aug = t_step = t_valid = 0.0
         images = 0
         t0 = time.perf_counter()
         for _ in range(a.epochs):
+            model.train()
             it = batches(items, a.size, a.bs, rng)
             while True:
                 t1 = time.perf_counter()
@@ -286,9 +312,12 @@ def cmd_train(a):
                 t_aug += t3 - t2
                 t_step += t4 - t3
                 images += labels.shape[0]
+            t5 = time.perf_counter()
+            validate(model, valid_items, a.size, a.bs)
+            t_valid += time.perf_counter() - t5
         seconds = time.perf_counter() - t0
         out = dict(images=images, seconds=seconds, images_per_s=images / seconds,
-                   decode_s=t_decode, augment_s=t_aug, step_s=t_step)
+                   decode_s=t_decode, augment_s=t_aug, step_s=t_step, validate_s=t_valid)
     out.update(torch=torch.__version__, threads=torch.get_num_threads())
     print("RESULT " + json.dumps(out), flush=True)
 

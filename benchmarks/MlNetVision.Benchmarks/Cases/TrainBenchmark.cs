@@ -4,6 +4,8 @@ using MlNetVision.Benchmarks.Measurement;
 using MlNetVision.Benchmarks.Peer;
 using MlNetVision.Data;
 using MlNetVision.Models;
+using MlNetVision.Training;
+using MlNetVision.Training.Callbacks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -94,63 +96,83 @@ internal static class TrainBenchmark
         double theirs = double.NaN;
         if (peer)
         {
-            var r = PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "e2e", "--folder", Path.Combine(root, "train"), "--epochs", Str(epochs)));
+            var r = PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "e2e", "--folder", root, "--epochs", Str(epochs)));
             theirs = r.Get("images_per_s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  PyTorch e2e: {r.Get("images")} images in {r.Get("seconds"):0.00} s: decode {r.Get("decode_s"):0.00} s, augment {r.Get("augment_s"):0.00} s, step {r.Get("step_s"):0.00} s"));
+                $"  PyTorch e2e: {r.Get("images")} images in {r.Get("seconds"):0.00} s ({r.Get("images_per_s"):0.0}/s): decode {r.Get("decode_s"):0.00} s, augment {r.Get("augment_s"):0.00} s, steps {r.Get("step_s"):0.00} s, validation {r.Get("validate_s"):0.00} s"));
         }
         return (ours.ImagesPerSecond, theirs);
     }
 
     /// <summary>Where the end-to-end time of our side goes.</summary>
-    public sealed record EndToEndResult(int Images, double Seconds, double BuildSeconds, double WaitSeconds, double StepSeconds)
+    public sealed record EndToEndResult(int Images, double Seconds, double BuildSeconds, double WaitSeconds, double StepSeconds, double ValidateSeconds)
     {
         public double ImagesPerSecond => Images / Seconds;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Images} images in {Seconds:0.00} s ({ImagesPerSecond:0.0}/s): decode+cache (bunch) {BuildSeconds:0.00} s, waiting for batches {WaitSeconds:0.00} s, step {StepSeconds:0.00} s");
+            $"{Images} images in {Seconds:0.00} s ({ImagesPerSecond:0.0}/s): decode+cache (FromFolder) {BuildSeconds:0.00} s, " +
+            $"waiting for batches {WaitSeconds:0.00} s, steps {StepSeconds:0.00} s, validation {ValidateSeconds:0.00} s");
     }
 
     /// <summary>
-    /// End to end on our side: <see cref="ImageDataBunch.FromFolder"/> (parallel decode and resize into the uint8
-    /// cache), then <paramref name="epochs"/> epochs of the training loader (shuffle, crop, batched augmentation,
-    /// prefetch of the next batch) feeding the same step as <see cref="OursOnTensors"/>. The clock runs from the
-    /// first file read to the last step.
+    /// End to end on our side, as a user runs it: <see cref="ImageDataBunch.FromFolder"/> (parallel decode and resize
+    /// into the uint8 cache), <see cref="VisionLearner.Create"/>, then <see cref="Learner.FitOneCycle"/> for
+    /// <paramref name="epochs"/> epochs (shuffle, crop, batched augmentation, next batch prefetched while the model
+    /// computes; validation after each epoch). The clock runs from the first file read to the end of the fit; the
+    /// model is warmed up on tensors first, as on the PyTorch side.
     /// </summary>
     public static EndToEndResult OursEndToEnd(string root, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, int epochs)
     {
-        torch.manual_seed(42);
-        using var model = VisionModel.Create(arch, 10, pretrained: false);
-        using (var warm = new ComputeTrainer(model, frozen, warmup + 1))
-        using (var scope = NewDisposeScope())
-        {
-            var wx = rand(batch, 3, size, size);
-            var wy = randint(0, 10, [batch], dtype: ScalarType.Int64);
-            for (int i = 0; i < warmup; i++) warm.Step(wx, wy);
-        }
         var total = Stopwatch.StartNew();
         using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = TextWriter.Null });
         var build = total.Elapsed.TotalSeconds;
-        using var trainer = new ComputeTrainer(model, frozen, epochs * data.Train.BatchCount);
-        double wait = 0, step = 0;
-        int images = 0;
-        for (int e = 0; e < epochs; e++)
+        var sinceBuild = Stopwatch.StartNew();
+        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = false, ProgressWriter = null, Seed = 42 });
+        if (frozen) learner.Freeze();
+        using (var scope = NewDisposeScope())
+        using (var warm = new ComputeTrainer(learner.Model, frozen, warmup + 1))
         {
-            using var batches = data.Train.GetEnumerator();
-            while (true)
-            {
-                using var scope = NewDisposeScope();
-                var t0 = Stopwatch.GetTimestamp();
-                if (!batches.MoveNext()) break;
-                using var b = batches.Current;
-                var t1 = Stopwatch.GetTimestamp();
-                trainer.Step(b.Images, b.Labels);
-                step += Stopwatch.GetElapsedTime(t1).TotalSeconds;
-                wait += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
-                images += (int)b.Labels.shape[0];
-            }
+            var wx = rand(batch, 3, size, size);
+            var wy = randint(0, data.C, [batch], dtype: ScalarType.Int64);
+            for (int i = 0; i < warmup; i++) warm.Step(wx, wy);
         }
-        return new EndToEndResult(images, total.Elapsed.TotalSeconds, build, wait, step);
+        var warmupSeconds = sinceBuild.Elapsed.TotalSeconds;
+        var timing = new StepTiming();
+        learner.FitOneCycle(epochs, callbacks: [timing]);
+        var seconds = total.Elapsed.TotalSeconds - warmupSeconds;
+        return new EndToEndResult(timing.Images, seconds, build, timing.WaitSeconds, timing.StepSeconds, timing.ValidateSeconds);
+    }
+
+    /// <summary>Splits a fit's time into waiting for the next batch, the step itself, and validation.</summary>
+    private sealed class StepTiming : LearnerCallback
+    {
+        private long _mark;
+
+        public int Images { get; private set; }
+        public double WaitSeconds { get; private set; }
+        public double StepSeconds { get; private set; }
+        public double ValidateSeconds { get; private set; }
+
+        public override int Order => -100;
+
+        public override void BeforeEpoch(Learner learner) => _mark = Stopwatch.GetTimestamp();
+
+        public override void BeforeBatch(Learner learner)
+        {
+            WaitSeconds += Stopwatch.GetElapsedTime(_mark).TotalSeconds;
+            _mark = Stopwatch.GetTimestamp();
+        }
+
+        public override void AfterBatch(Learner learner)
+        {
+            StepSeconds += Stopwatch.GetElapsedTime(_mark).TotalSeconds;
+            Images += learner.Data.BatchSize;
+            _mark = Stopwatch.GetTimestamp();
+        }
+
+        public override void BeforeValidate(Learner learner) => _mark = Stopwatch.GetTimestamp();
+
+        public override void AfterEpoch(Learner learner) => ValidateSeconds += Stopwatch.GetElapsedTime(_mark).TotalSeconds;
     }
 
     private static IEnumerable<string> PeerArgs(ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, string mode, params string[] extra)

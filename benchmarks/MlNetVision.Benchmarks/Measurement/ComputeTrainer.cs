@@ -1,32 +1,36 @@
 using MlNetVision.Models;
+using MlNetVision.Training;
+using MlNetVision.Training.Optimizers;
+using MlNetVision.Training.Schedules;
 using TorchSharp;
-using TorchSharp.Modules;
+using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
+using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 
 namespace MlNetVision.Benchmarks.Measurement;
 
 /// <summary>
-/// One training step on ready-made tensors, the way the Learner takes it (one dispose scope per step; learning rate
-/// from the one-cycle schedule; forward, cross-entropy, loss to a scalar, zero grad, backward, AdamW step with betas
-/// (0.9, 0.99) and decoupled weight decay 1e-2). "Frozen" is fastai v1's freeze with train_bn: the body's parameters
-/// get no gradient except BatchNorm's.
+/// The Learner's training step on ready-made tensors, with no data pipeline: the library's <see cref="AdamW"/> over the
+/// model's three layer groups (betas 0.9/0.99, decoupled weight decay 1e-2), the learning rates and momentum of
+/// <see cref="OneCycleSchedule"/> for <c>FitOneCycle</c>'s default <c>slice(3e-3)</c>, and per step, as
+/// <c>Learner.TrainEpoch</c>: one dispose scope, forward, cross-entropy, loss to a scalar, zero grad, backward, step.
+/// "Frozen" is fastai v1's freeze with train_bn (the body gets no gradient except its BatchNorm layers), as
+/// <c>Learner.Freeze()</c>.
 /// </summary>
 internal sealed class ComputeTrainer : IDisposable
 {
     private readonly VisionModel _model;
-    private readonly optim.Optimizer _optimizer;
-    private readonly int _totalSteps;
-    private readonly double _maxLr;
+    private readonly AdamW _optimizer;
+    private readonly OneCycleSchedule _schedule;
     private int _step;
 
-    public ComputeTrainer(VisionModel model, bool frozen, int totalSteps, double maxLr = 3e-3)
+    public ComputeTrainer(VisionModel model, bool frozen, int totalSteps)
     {
         _model = model;
-        _totalSteps = totalSteps;
-        _maxLr = maxLr;
         if (frozen) FreezeBody(model);
-        var trainable = model.parameters().Where(p => p.requires_grad).ToArray();
-        _optimizer = optim.AdamW(trainable, lr: maxLr / 25, beta1: 0.9, beta2: 0.99, eps: 1e-8, weight_decay: 1e-2);
+        var groups = model.LayerGroups();
+        _optimizer = new AdamW(groups.Select(g => (IReadOnlyList<Parameter>)g.Select(p => p.Parameter).ToArray()));
+        _schedule = new OneCycleSchedule(Math.Max(1, totalSteps), LearningRate.Default.ForGroups(groups.Count));
         model.train();
     }
 
@@ -43,23 +47,15 @@ internal sealed class ComputeTrainer : IDisposable
     public float Step(Tensor images, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        foreach (var g in _optimizer.ParamGroups) g.LearningRate = OneCycleRate(_step, _totalSteps, _maxLr);
+        _optimizer.SetLearningRates(_schedule.LearningRates(_step));
+        _optimizer.SetMomentum(_schedule.Momentum(_step));
         var loss = nn.functional.cross_entropy(_model.forward(images), labels);
         var value = loss.ToSingle();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
         _step++;
         return value;
-    }
-
-    // PyTorch's OneCycleLR (two phases, cosine, div 25, final div 1e4 of the start), which the Learner's schedule matches.
-    private static double OneCycleRate(int step, int total, double maxLr)
-    {
-        double start = maxLr / 25, end = start / 1e4, peak = 0.3 * total - 1;
-        step = Math.Min(step, total - 1);
-        static double Cos(double a, double b, double pct) => b + (a - b) / 2 * (Math.Cos(Math.PI * pct) + 1);
-        return step <= peak ? Cos(start, maxLr, peak <= 0 ? 1 : step / peak) : Cos(maxLr, end, (step - peak) / Math.Max(1e-9, total - 1 - peak));
     }
 
     public void Dispose() => _optimizer.Dispose();
