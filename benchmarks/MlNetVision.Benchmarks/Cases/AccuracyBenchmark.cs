@@ -23,9 +23,11 @@ internal static class AccuracyBenchmark
           --epochs N           one-cycle epochs after unfreezing (default 4)
           --train-per-class N  training images per class, at most 6000 (default 6000: the full 60k)
           --test-per-class N   test images per class, at most 1000 (default 1000: the full 10k)
-          --lr X               peak rate of the unfrozen fit's last group; default: LrFind's valley suggestion,
-                               kept within [1e-4, 1e-3]; the range is slice(X/100, X)
+          --lr X               peak rate of the unfrozen fit's last group; default: LrFind's "minimum loss / 10"
+                               suggestion (fastai v1's rule of thumb), kept within [1e-4, 3e-3]; the range is
+                               slice(X/100, X), as the lesson's slice(1e-6, 1e-4)
           --arch A             architecture (default resnet18-mlnet, the one with pretrained weights)
+          --prepare-only       write the PNG folder (once, reused later) and stop
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -43,6 +45,7 @@ internal static class AccuracyBenchmark
         var root = FashionMnistSubset.Ensure(trainPerClass, testPerClass);
         var prepare = total.Elapsed;
         Console.WriteLine(string.Create(inv, $"PNG folder ready in {prepare.TotalSeconds:0.0} s: {root}   (load {LoadAverage.Read()})"));
+        if (args.Has("prepare-only")) return 0;
 
         var phase = Stopwatch.StartNew();
         using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Seed = 42 });
@@ -61,8 +64,7 @@ internal static class AccuracyBenchmark
         phase.Restart();
         var find = learner.LrFind();
         var lrFind = phase.Elapsed;
-        var suggested = find.Suggested;
-        var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(suggested ?? 3e-4, 1e-4, 1e-3);
+        var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.MinimumDiv10 ?? 1e-3, 1e-4, 3e-3);
         Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}; using slice({lr / 100:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
 
         phase.Restart();
