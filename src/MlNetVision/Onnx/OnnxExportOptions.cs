@@ -10,9 +10,10 @@ public enum OnnxBatchLayout
     Dynamic,
 
     /// <summary>
-    /// One image per call: input <c>[1, 3, H, W]</c>, probabilities <c>[C]</c>, predicted index a scalar (int64, rank 0).
-    /// This is what ML.NET's <c>ApplyOnnxModel</c> wants: it scores row by row and reads a rank-0 output as a scalar
-    /// column, so the index can become a <c>PredictedLabel</c> key.
+    /// One image per call: input <c>[1, 3, H, W]</c>, probabilities <c>[C]</c>, predicted index <c>[1]</c> (int64).
+    /// This is what ML.NET's <c>ApplyOnnxModel</c> wants: it scores row by row, so <c>[C]</c> becomes a known-size
+    /// <c>Score</c> vector. (A rank-0 index would be the natural scalar, but ML.NET 5's ONNX transformer fails to read
+    /// rank-0 outputs, so the index stays a one-element vector.)
     /// </summary>
     SingleImage,
 }

@@ -73,9 +73,9 @@ public static class OnnxExporter
         {
             var flat = b.Node("Reshape", [logits, b.Int64Initializer("flat_shape", [-1])]);
             probabilities = b.Node("Softmax", [flat], [Int("axis", 0)], options.ProbabilitiesName);
-            index = b.Node("ArgMax", [probabilities], [Int("axis", 0), Int("keepdims", 0)], options.PredictedIndexName);
+            index = b.Node("ArgMax", [probabilities], [Int("axis", 0), Int("keepdims", 1)], options.PredictedIndexName);
             b.Graph.Output.Add(Value(probabilities, DataType.Float, model.NumClasses));
-            b.Graph.Output.Add(Value(index, DataType.Int64));
+            b.Graph.Output.Add(Value(index, DataType.Int64, 1));
         }
         else
         {

@@ -135,7 +135,7 @@ public class OnnxExporterTests
     }
 
     [Fact]
-    public void Should_ProduceOneScoreVectorAndAScalarIndex_When_LayoutIsSingleImage()
+    public void Should_ProduceOneScoreVectorAndOneIndex_When_LayoutIsSingleImage()
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
@@ -149,7 +149,7 @@ public class OnnxExporterTests
             using var session = new InferenceSession(path);
             Assert.Equal([1, 3, 64, 64], session.InputMetadata["pixels"].Dimensions);
             Assert.Equal([4], session.OutputMetadata["probabilities"].Dimensions);
-            Assert.Empty(session.OutputMetadata["predicted_index"].Dimensions);
+            Assert.Equal([1], session.OutputMetadata["predicted_index"].Dimensions);
             Assert.Equal("a\nb\nc\nd", session.ModelMetadata.CustomMetadataMap["class_names"]);
 
             var one = images[1..2];
