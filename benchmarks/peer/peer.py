@@ -5,7 +5,7 @@ The C# harness (benchmarks/MlNetVision.Benchmarks) runs this script as a subproc
 starts with "RESULT " (a JSON object). Commands:
 
   train  --arch A --size S --bs B [--frozen] --mode tensors|e2e [--folder DIR] [--epochs E] [--steps N] [--warmup W]
-  infer  --arch A --size S --bs B [--steps N] [--latency-runs N]
+  infer  --arch A --size S --bs B [--steps N] [--latency-runs N] [--folder DIR]
 
 Same as ours: the architecture (below), input normalisation inside the model, fastai's head, fastai v1's frozen state
 (body frozen except BatchNorm), AdamW with betas (0.9, 0.99) and decoupled weight decay 1e-2, the one-cycle schedule
@@ -344,6 +344,22 @@ def cmd_infer(a):
     out = dict(images=a.steps * a.bs, seconds=seconds, images_per_s=a.steps * a.bs / seconds,
                latency_ms_median=lat[len(lat) // 2], latency_ms_p90=lat[min(len(lat) - 1, int(len(lat) * 0.9))],
                torch=torch.__version__, threads=torch.get_num_threads())
+    if a.folder:
+        # One image at a time from its file, as learn.predict does: PIL decode, resize + centre crop, forward, softmax.
+        _, items = list_folder(a.folder)
+        with torch.no_grad():
+            for p, _ in items[:2]:
+                model(decode(p, a.size, None).unsqueeze(0).float().div_(255)).softmax(1)
+            file_lat = []
+            t0 = time.perf_counter()
+            for p, _ in items:
+                t1 = time.perf_counter()
+                model(decode(p, a.size, None).unsqueeze(0).float().div_(255)).softmax(1).tolist()
+                file_lat.append((time.perf_counter() - t1) * 1000)
+            file_seconds = time.perf_counter() - t0
+        file_lat.sort()
+        out.update(files=len(items), files_per_s=len(items) / file_seconds, file_latency_ms_median=file_lat[len(file_lat) // 2],
+                   file_latency_ms_p90=file_lat[min(len(file_lat) - 1, int(len(file_lat) * 0.9))])
     print("RESULT " + json.dumps(out), flush=True)
 
 
@@ -367,6 +383,7 @@ def main():
     t.add_argument("--epochs", type=int, default=1)
     t.add_argument("--lr", type=float, default=3e-3)
     sub.choices["infer"].add_argument("--latency-runs", type=int, default=20)
+    sub.choices["infer"].add_argument("--folder", help="class folders of image files to predict one by one")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     {"train": cmd_train, "infer": cmd_infer}[a.cmd](a)
