@@ -23,9 +23,10 @@ internal static class AccuracyBenchmark
           --epochs N           one-cycle epochs after unfreezing (default 4)
           --train-per-class N  training images per class, at most 6000 (default 6000: the full 60k)
           --test-per-class N   test images per class, at most 1000 (default 1000: the full 10k)
-          --lr X               peak rate of the unfrozen fit's last group; default: LrFind's "minimum loss / 10"
-                               suggestion (fastai v1's rule of thumb), kept within [1e-4, 3e-3]; the range is
-                               slice(X/100, X), as the lesson's slice(1e-6, 1e-4)
+          --lr X               peak rate of the unfrozen fit's last group; default: LrFind's valley suggestion
+                               (fastai v2's default), kept within [1e-4, 3e-3]; the range is slice(X/100, X), as
+                               the lesson's slice(1e-6, 1e-4). The smoothed LrFind loss is printed at each decade
+                               so a chosen --lr can be checked against the curve.
           --arch A             architecture (default resnet18-mlnet, the one with pretrained weights)
           --prepare-only       write the PNG folder (once, reused later) and stop
         """;
@@ -64,8 +65,12 @@ internal static class AccuracyBenchmark
         phase.Restart();
         var find = learner.LrFind();
         var lrFind = phase.Elapsed;
-        var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.MinimumDiv10 ?? 1e-3, 1e-4, 3e-3);
-        Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}; using slice({lr / 100:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
+        var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.Valley ?? 1e-3, 1e-4, 3e-3);
+        var curve = string.Join(", ", new[] { 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1 }
+            .Where(r => find.LearningRates.Count > 0 && r <= find.LearningRates[^1] * 1.0001)
+            .Select(r => string.Create(inv, $"{r:0e+0}: {find.LossAt(r):0.000}")));
+        Console.WriteLine($"LrFind smoothed loss by learning rate: {curve}; last rate tried {Show(find.LearningRates.LastOrDefault())} ({find.StopReason ?? "all iterations"})");
+        Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}{(args.Has("lr") ? " (--lr given)" : "")}; using slice({lr / 100:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
 
         phase.Restart();
         learner.FitOneCycle(epochs, LearningRate.Slice(lr / 100, lr));
