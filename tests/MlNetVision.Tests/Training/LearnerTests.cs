@@ -91,15 +91,17 @@ public sealed class LearnerTests : IDisposable
         var before = Weights(learn);
         var frozen = learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad).ToArray();
 
-        var result = learn.LrFind(startLr: 1e-5, endLr: 10, numIt: 30);
+        var loaderEpoch = data.Train.Epoch;
+        var result = learn.LrFind(startLr: 1e-5, endLr: 10, numIt: 20);
 
         AssertSameWeights(before, Weights(learn));
         Assert.Equal(frozen, learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad));
         Assert.Equal(1, learn.FrozenGroups);
-        Assert.InRange(result.LearningRates.Count, 5, 30);
+        Assert.Equal(loaderEpoch, data.Train.Epoch);
+        Assert.InRange(result.LearningRates.Count, 5, 20);
         Assert.Equal(1e-5, result.LearningRates[0], 1e-12);
         for (int i = 1; i < result.LearningRates.Count; i++)
-            Assert.Equal(1e-5 * Math.Pow(1e6, i / 30.0), result.LearningRates[i], 1e-9 * result.LearningRates[i]);
+            Assert.Equal(1e-5 * Math.Pow(1e6, i / 20.0), result.LearningRates[i], 1e-9 * result.LearningRates[i]);
         Assert.NotNull(result.Suggested);
         Assert.InRange(result.Suggested!.Value, result.LearningRates[0], result.LearningRates[^1]);
         Assert.InRange(result.Steepest!.Value, result.LearningRates[0], result.LearningRates[^1]);
@@ -209,6 +211,23 @@ public sealed class LearnerTests : IDisposable
         Assert.Throws<OperationCanceledException>(() => cancelled.Fit(3, 1e-4, cancellationToken: cts.Token));
         Assert.Single(cancelled.Recorder.Losses);
         Assert.Equal(TrainingProgressKind.TrainingBatch, Assert.Single(progress).Kind);
+    }
+
+    [Fact]
+    public void Should_EndWithTheBestCheckpoint_When_SavingTheBestModel()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var save = new SaveModel("valid_loss", name: "best");
+        learn.Fit(2, 1e-3, callbacks: [save]);
+        Assert.InRange(save.Monitor.BestEpoch, 0, 1);
+        Assert.Equal(learn.Recorder.Epochs.Min(e => e.ValidLoss), save.Monitor.Best);
+        var (best, _) = Checkpoint.LoadModel(learn.CheckpointPath("best"));
+        using (best)
+        {
+            var saved = best.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+            AssertSameWeights(saved, Weights(learn));
+        }
     }
 
     [Fact]
