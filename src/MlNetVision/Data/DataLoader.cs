@@ -88,6 +88,21 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
         return Adopt(images, labels, indices.ToArray());
     }
 
+    /// <summary>
+    /// The first batch of the next enumeration, built exactly as enumeration would build it (shuffled and augmented for
+    /// the training loader) without advancing <see cref="Epoch"/> (fastai's <c>one_batch</c>).
+    /// </summary>
+    /// <returns>A batch the caller disposes.</returns>
+    /// <exception cref="InvalidOperationException">The loader has no items.</exception>
+    public ImageBatch OneBatch()
+    {
+        var rng = CreateRandom(Epoch);
+        var plan = PlanBatches(rng);
+        if (plan.Count == 0) throw new InvalidOperationException("The loader has no items.");
+        var (images, labels) = Build(plan[0], _augmenter is not null ? rng : null);
+        return Adopt(images, labels, plan[0]);
+    }
+
     /// <summary>The item indices of each batch of the next enumeration, without building any image.</summary>
     /// <remarks>Does not advance <see cref="Epoch"/>.</remarks>
     public IReadOnlyList<int[]> PlanBatches() => PlanBatches(CreateRandom(Epoch));
