@@ -52,7 +52,10 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
     /// <summary>The options this trainer was created with.</summary>
     public VisionClassifierOptions Options => _options;
 
-    /// <summary>The path of the exported ONNX file of the last <see cref="Fit"/>, or <see langword="null"/> before one.</summary>
+    /// <summary>
+    /// The exported ONNX file of the last <see cref="Fit"/> (in <see cref="VisionClassifierOptions.WorkspacePath"/>), or
+    /// <see langword="null"/> before one or when no workspace was set (the temporary one is deleted after fitting).
+    /// </summary>
     public string? LastOnnxPath { get; private set; }
 
     /// <summary>Trains on <paramref name="input"/> and returns the scoring model.</summary>
@@ -71,6 +74,19 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             throw new ArgumentException($"Image column '{o.ImageColumnName}' must be text (a path) or a vector of bytes, not {imageColumn.Type}.", nameof(input));
         var classes = KeyNames(labelColumn);
         var workspace = Directory.CreateDirectory(o.WorkspacePath ?? Path.Combine(Path.GetTempPath(), "MlNetVision", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            return Train(input, classes, workspace);
+        }
+        finally
+        {
+            if (o.WorkspacePath is null) Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    private TransformerChain<ITransformer> Train(IDataView input, string[] classes, string workspace)
+    {
+        var o = _options;
         var root = Path.GetFullPath(o.ImageFolder ?? Directory.GetCurrentDirectory());
 
         var bunchOptions = new ImageDataBunchOptions
@@ -109,14 +125,15 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         }
 
         ReorderOutputs(learner.Model, classes.Select(c => (long)bunch.Classes.ToList().IndexOf(c)).ToArray());
-        LastOnnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
+        var onnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
         {
             BatchLayout = OnnxBatchLayout.SingleImage,
             Height = o.ImageSize,
             Width = o.ImageSize,
             ClassNames = classes,
         });
-        return OnnxScoringPipeline.Create(new MLContext(o.Seed), LastOnnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
+        LastOnnxPath = o.WorkspacePath is null ? null : onnxPath;
+        return OnnxScoringPipeline.Create(new MLContext(o.Seed), onnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
             o.ScoreColumnName, o.PredictedLabelColumnName);
     }
 
