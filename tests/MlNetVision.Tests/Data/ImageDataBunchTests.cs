@@ -140,6 +140,40 @@ public sealed class ImageDataBunchTests : DataTestsBase
         Assert.Equal(2, bunch.Train.Epoch);
     }
 
+    [Fact]
+    public void Should_ServeTheSameBatchesAsTheCache_When_TheCacheDoesNotFit()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 4, 2));
+        using var cached = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        var options = Small(batchSize: 4);
+        options.MaxCacheBytes = 0;
+        using var uncached = ImageDataBunch.FromFolder(root, options);
+
+        Assert.True(cached.Train.IsCached);
+        Assert.False(uncached.Train.IsCached);
+        var a = Collect(cached.Train);
+        var b = Collect(uncached.Train);
+        Assert.Equal(a.Select(x => x.Indices), b.Select(x => x.Indices));
+        Assert.Equal(a.Select(x => x.Sum), b.Select(x => x.Sum));
+        Assert.Equal(Collect(cached.Valid).Select(x => x.Sum), Collect(uncached.Valid).Select(x => x.Sum));
+    }
+
+    [Fact]
+    public void Should_PutBatchesInTheCallersDisposeScope_When_EnumeratingInsideAScope()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["a", "b"], 4, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        Tensor images;
+        using (var scope = NewDisposeScope())
+        {
+            using var e = bunch.Train.GetEnumerator();
+            Assert.True(e.MoveNext());
+            images = e.Current.Images;
+            Assert.False(images.IsInvalid);
+        }
+        Assert.True(images.IsInvalid);
+    }
+
     private static List<(int[] Indices, float Sum)> Collect(DataLoader loader)
     {
         var result = new List<(int[], float)>();
