@@ -174,6 +174,21 @@ public sealed class ImageDataBunchTests : DataTestsBase
         Assert.True(images.IsInvalid);
     }
 
+    [Fact]
+    public void Should_AugmentAlreadySizedImagesReproducibly_When_CallingAugment()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["a", "b"], 3, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        using var batch = bunch.Valid.GetBatch([0, 1, 2, 3]);
+
+        using var a = bunch.Augment(batch.Images, 9);
+        using var b = bunch.Augment(batch.Images, 9);
+
+        Assert.Equal(batch.Images.shape, a.shape);
+        Assert.True(a.allclose(b));
+        Assert.False(a.allclose(batch.Images));
+    }
+
     private static List<(int[] Indices, float Sum)> Collect(DataLoader loader)
     {
         var result = new List<(int[], float)>();
