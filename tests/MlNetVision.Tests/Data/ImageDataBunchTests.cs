@@ -1,4 +1,5 @@
 using MlNetVision.Data;
+using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -187,6 +188,33 @@ public sealed class ImageDataBunchTests : DataTestsBase
         Assert.Equal(batch.Images.shape, a.shape);
         Assert.True(a.allclose(b));
         Assert.False(a.allclose(batch.Images));
+    }
+
+    [Theory]
+    [InlineData(ResizeMethod.Pad)]
+    [InlineData(ResizeMethod.Squish)]
+    [InlineData(ResizeMethod.Crop)]
+    public void Should_ServeSquareImagesLikeInference_When_UsingEachResizeMethod(ResizeMethod method)
+    {
+        var root = Track(ImageFiles.NewFolder("rm"));
+        for (var i = 0; i < 4; i++)
+        {
+            ImageFiles.Marked(Path.Combine(root, "train", "w", $"w{i}.png"), ImageFiles.ClassColor(0), SKColors.White, 50 + i * 10, 20, 8);
+            ImageFiles.Marked(Path.Combine(root, "valid", "w", $"v{i}.png"), ImageFiles.ClassColor(0), SKColors.White, 20, 45 + i * 5, 8);
+        }
+        var options = Small(size: 16, batchSize: 2);
+        options.ResizeMethod = method;
+        using var bunch = ImageDataBunch.FromFolder(root, options);
+
+        foreach (var batch in bunch.Train)
+            using (batch) Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.Images.shape);
+        for (var i = 0; i < bunch.Valid.Count; i++)
+        {
+            using var item = bunch.Valid.LoadItem(i);
+            using var inference = ImageLoader.LoadForInference(bunch.Valid.Items[i].Path, 16, method);
+            Assert.True(item.allclose(inference));
+        }
+        Assert.Equal(method, bunch.ResizeMethod);
     }
 
     private static List<(int[] Indices, float Sum)> Collect(DataLoader loader)
