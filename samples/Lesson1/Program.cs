@@ -15,6 +15,9 @@ var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 
 using var data = ImageDataBunch.FromFolder(path, new ImageDataBunchOptions { Size = size, BatchSize = 64, Seed = 42 });
 Console.WriteLine(data);
 
+// data.show_batch(rows=3, figsize=(7,6))
+Console.WriteLine($"Batch preview: {data.ShowBatch(Path.Combine(data.Path, "models", "show_batch.png"), rows: 3)}");
+
 // learn = cnn_learner(data, models.resnet34, metrics=error_rate)
 // ResNet18MlNet is the ImageNet-trained ResNet18 that ships offline in ML.NET's DnnImageFeaturizer package.
 using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet);
