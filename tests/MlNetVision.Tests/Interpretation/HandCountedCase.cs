@@ -29,6 +29,9 @@ internal static class HandCountedCase
         [0.05f, 0.9f, 0.05f], // bird → dog
     ];
 
-    public static ClassificationInterpretation Create(ItemImageSource? items = null) =>
-        ClassificationInterpretation.FromPredictions(Classes, Probabilities, Targets, items: items);
+    /// <summary>The same case with class names too long for the confusion matrix's 140-pixel label room, so its layout is exact.</summary>
+    public static readonly string[] LongClasses = ["staffordshire_bull_terrier", "american_pit_bull_terrier", "great_pyrenees_mountain_dog"];
+
+    public static ClassificationInterpretation Create(ItemImageSource? items = null, string[]? classes = null) =>
+        ClassificationInterpretation.FromPredictions(classes ?? Classes, Probabilities, Targets, items: items);
 }
