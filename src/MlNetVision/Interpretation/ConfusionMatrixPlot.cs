@@ -56,7 +56,12 @@ public static class ConfusionMatrixPlot
         float nameSize = Math.Min(o.FontSize, cell * 0.45f);
         int labels;
         using (var measure = CanvasText.Paint(nameSize, SKColors.Black))
-            labels = Math.Min(o.LabelAreaSize, (int)Math.Ceiling(classes.Max(n => measure.MeasureText(n))) + 10);
+        {
+            float longest = classes.Max(n => measure.MeasureText(n));
+            labels = Math.Min(o.LabelAreaSize, (int)Math.Ceiling(longest) + 10);
+            // One size for every name: shrunk (down to 10 px) so that the longest fits; longer ones are then cut.
+            if (longest > labels - 8) nameSize = Math.Max(Math.Min(10f, nameSize), nameSize * (labels - 8) / longest);
+        }
         int side = 2 * m + labels + c * cell;
         float gridLeft = m + labels, gridTop = m, gridRight = gridLeft + c * cell, gridBottom = gridTop + c * cell;
 
@@ -96,8 +101,7 @@ public static class ConfusionMatrixPlot
         using var name = CanvasText.Paint(nameSize, SKColors.Black, align: SKTextAlign.Right);
         for (int k = 0; k < c; k++)
         {
-            name.TextSize = nameSize;
-            var text = CanvasText.Fit(name, classes[k], labels - 8, 7);
+            var text = CanvasText.Fit(name, classes[k], labels - 8, nameSize);
             CanvasText.DrawMiddle(canvas, text, gridLeft - 6, gridTop + (k + 0.5f) * cell, name);
             using (new SKAutoCanvasRestore(canvas))
             {
