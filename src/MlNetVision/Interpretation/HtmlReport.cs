@@ -34,6 +34,7 @@ public static class HtmlReport
         figure img { max-width: 100%; height: auto; border: 1px solid #e3e8ef; }
         figcaption { font-size: 0.85em; color: #555; margin-top: 4px; }
         .plots { display: flex; flex-wrap: wrap; gap: 16px; }
+        .plots > figure { flex: 1 1 0; min-width: 320px; margin: 0; }
         .muted { color: #666; font-size: 0.9em; }
         """;
 

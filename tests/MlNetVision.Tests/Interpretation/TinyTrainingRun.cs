@@ -55,7 +55,7 @@ internal sealed class TinyTrainingRun
         }
 
         using var net = nn.Linear(features, classes);
-        var opt = optim.SGD(net.parameters(), 0.5, momentum: 0.9);
+        var opt = optim.SGD(net.parameters(), 0.1, momentum: 0.9);
         int batchesPerEpoch = (train.Count + batch - 1) / batch, total = epochs * batchesPerEpoch, iteration = 0;
         var lrs = new List<double>();
         var trainLosses = new List<double>();
@@ -72,8 +72,9 @@ internal sealed class TinyTrainingRun
             for (int b = 0; b < batchesPerEpoch; b++, iteration++)
             {
                 double pct = iteration / (double)total;
-                double lr = pct < 0.25 ? 0.05 + (0.5 - 0.05) * (1 - Math.Cos(Math.PI * pct / 0.25)) / 2
-                                       : 0.5 * (1 + Math.Cos(Math.PI * (pct - 0.25) / 0.75)) / 2 + 1e-5;
+                const double maxLr = 0.1;
+                double lr = pct < 0.25 ? maxLr / 10 + (maxLr - maxLr / 10) * (1 - Math.Cos(Math.PI * pct / 0.25)) / 2
+                                       : maxLr * (1 + Math.Cos(Math.PI * (pct - 0.25) / 0.75)) / 2 + 1e-6;
                 opt.ParamGroups.First().LearningRate = lr;
                 using var scope = NewDisposeScope();
                 float loss = Step(net, opt, xs, ys, b * batch, batch, features);
