@@ -1,0 +1,143 @@
+using MlNetVision.Native;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MlNetVision.Models;
+
+/// <summary>Options of fastai's classifier head (<c>create_head</c> in fastai v1 <c>vision/learner.py</c>).</summary>
+public sealed class HeadOptions
+{
+    /// <summary>Hidden layer sizes between the pooled features and the classes.</summary>
+    /// <value>The default is <c>[512]</c> (fastai v1 <c>lin_ftrs=None</c> → <c>[nf, 512, nc]</c>).</value>
+    public int[] HiddenSizes { get; init; } = [512];
+
+    /// <summary>Dropout of the last linear layer; earlier ones get half of it.</summary>
+    /// <value>The default is 0.5 (fastai v1 <c>ps=0.5</c> → <c>[0.25, 0.5]</c>).</value>
+    public double Dropout { get; init; } = 0.5;
+
+    /// <summary>Whether the head pools with <see cref="AdaptiveConcatPool2d"/> (max and average) instead of average only.</summary>
+    /// <value>The default is <c>true</c> (fastai v1 <c>concat_pool=True</c>).</value>
+    public bool ConcatPool { get; init; } = true;
+}
+
+/// <summary>
+/// The network a learner trains: <c>normalize</c> (the weights' own input statistics) → <c>body</c> (a ResNet cut
+/// before its pool) → <c>head</c> (fastai's: concat pool → flatten → BN → dropout 0.25 → linear(2·nf, 512) → ReLU → BN →
+/// dropout 0.5 → linear(512, classes)). Input: RGB float <c>[B, 3, H, W]</c> in 0..1; output: class logits.
+/// </summary>
+public sealed class VisionModel : Module<Tensor, Tensor>
+{
+    private readonly InputNormalization normalize;
+    private readonly ResNetBody body;
+    private readonly Sequential head;
+
+    private VisionModel(ResNetArchitecture architecture, int numClasses, HeadOptions headOptions) : base(nameof(VisionModel))
+    {
+        Architecture = architecture;
+        NumClasses = numClasses;
+        normalize = new InputNormalization(architecture.Normalization);
+        body = new ResNetBody(architecture);
+        head = CreateHead(architecture.NumFeatures, numClasses, headOptions);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture of the body.</summary>
+    public ResNetArchitecture Architecture { get; }
+
+    /// <summary>Number of classes the head predicts.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>The input normalisation layer.</summary>
+    public InputNormalization Normalize => normalize;
+
+    /// <summary>The ResNet body.</summary>
+    public ResNetBody Body => body;
+
+    /// <summary>The classifier head.</summary>
+    public Sequential Head => head;
+
+    /// <summary>
+    /// Builds a model for <paramref name="numClasses"/> classes (fastai v1 <c>create_cnn_model</c>). With
+    /// <paramref name="pretrained"/>, the body's weights come from the architecture's <see cref="PretrainedSource"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="pretrained"/> was asked for an architecture with no shipped weights.</exception>
+    public static VisionModel Create(ResNetArchitecture architecture, int numClasses, bool pretrained = true, HeadOptions? head = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        if (numClasses < 2) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "A classifier needs at least two classes.");
+        NativeBackend.EnsureLoaded();
+        var model = new VisionModel(architecture, numClasses, head ?? new HeadOptions());
+        if (pretrained)
+        {
+            if (architecture.Pretrained != PretrainedSource.MlNetDnnImageFeaturizer)
+                throw new InvalidOperationException(
+                    $"No pretrained weights ship for {architecture.Name}. Use {Architectures.ResNet18MlNet.Name} (ImageNet weights from ML.NET's DnnImageFeaturizer package), " +
+                    "create the model with pretrained: false, or load your own torchvision weights with StateDictLoader.");
+            MlNetResNet18Weights.LoadInto(model.body);
+        }
+        return model;
+    }
+
+    /// <summary>fastai v1's <c>create_head</c>: pooling, flatten, then BN/dropout/linear(/ReLU) for each size; linear layers Kaiming-normal initialised, biases zero.</summary>
+    public static Sequential CreateHead(int numFeatures, int numClasses, HeadOptions? options = null)
+    {
+        options ??= new HeadOptions();
+        var sizes = new List<int> { options.ConcatPool ? numFeatures * 2 : numFeatures };
+        sizes.AddRange(options.HiddenSizes);
+        sizes.Add(numClasses);
+        var layers = new List<Module<Tensor, Tensor>>
+        {
+            options.ConcatPool ? new AdaptiveConcatPool2d() : AdaptiveAvgPool2d(1),
+            Flatten(),
+        };
+        for (int i = 0; i < sizes.Count - 1; i++)
+        {
+            bool last = i == sizes.Count - 2;
+            var linear = Linear(sizes[i], sizes[i + 1]);
+            init.kaiming_normal_(linear.weight);
+            init.zeros_(linear.bias);
+            layers.Add(BatchNorm1d(sizes[i]));
+            layers.Add(Dropout(last ? options.Dropout : options.Dropout / 2));
+            layers.Add(linear);
+            if (!last) layers.Add(ReLU(inplace: true));
+        }
+        return Sequential(layers);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return head.forward(body.forward(normalize.forward(x))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The features the body produces for RGB 0..1 input (before pooling), for feature extraction.</summary>
+    public Tensor Features(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return body.forward(normalize.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The three layer groups of fastai v1's ResNet split: <c>body.conv1/bn1/layer1/layer2</c>, <c>body.layer3/layer4</c>,
+    /// <c>head</c>. Each is a list of (state-dict name, parameter).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<(string Name, Parameter Parameter)>> LayerGroups()
+    {
+        var split = Architecture.LayerGroupSplit;
+        var groups = Enumerable.Range(0, split.Count + 1).Select(_ => new List<(string, Parameter)>()).ToList();
+        foreach (var (name, p) in named_parameters())
+        {
+            int g = split.Count;
+            if (name.StartsWith("body.", StringComparison.Ordinal))
+            {
+                var top = name.Split('.')[1];
+                g = Enumerable.Range(0, split.Count).First(i => split[i].Contains(top));
+            }
+            groups[g].Add((name, p));
+        }
+        return groups;
+    }
+}
