@@ -63,12 +63,7 @@ public static class HtmlReport
 
         if (report.Interpretation is { } interp)
         {
-            var cmOptions = options.ConfusionMatrixPlot;
-            var cmPng = ConfusionMatrixPlot.Render(interp, new ConfusionMatrixPlotOptions
-            {
-                Normalize = options.NormalizeConfusionMatrix, Title = cmOptions.Title, Decimals = cmOptions.Decimals, CellSize = cmOptions.CellSize,
-                LabelAreaSize = cmOptions.LabelAreaSize, Margin = cmOptions.Margin, FontSize = cmOptions.FontSize,
-            });
+            var cmPng = ConfusionMatrixPlot.Render(interp, options.ConfusionMatrixPlot.WithNormalize(options.NormalizeConfusionMatrix));
             var caption = string.Create(CultureInfo.InvariantCulture,
                 $"{interp.Count} items, accuracy {interp.Accuracy():0.0000}, error rate {1 - interp.Accuracy():0.0000}");
             sections.Add(("confusion", "Confusion matrix", Figure(cmPng, "Confusion matrix", caption)));
