@@ -227,7 +227,7 @@ public sealed partial class Learner
             "run LrFind and pick a smaller one. The weights were restored to what they were before this epoch.");
     }
 
-    private static bool IsOutOfMemory(Exception ex) =>
+    internal static bool IsOutOfMemory(Exception ex) =>
         ex is OutOfMemoryException && ex is not InsufficientMemoryException
         || ex is ExternalException or InvalidOperationException && (ex.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
             || ex.Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)

@@ -131,6 +131,7 @@ public sealed class LearnerTests : IDisposable
         Assert.Equal(expected.Index, actual.Index);
         Assert.Equal(expected.Class, data.Classes[expected.Index]);
         Assert.Equal(expected.Probabilities, actual.Probabilities);
+        Assert.Equal(expected.Probabilities, fresh.Predict(File.ReadAllBytes(image)).Probabilities);
         AssertSameWeights(Weights(learn), Weights(fresh));
 
         var (model, info) = Checkpoint.LoadModel(path);
@@ -139,6 +140,7 @@ public sealed class LearnerTests : IDisposable
             Assert.Equal(data.Classes, info.Classes);
             Assert.Equal(32, info.ImageSize);
             Assert.Equal(Architectures.ResNet18MlNet.Name, info.Architecture);
+            Assert.Equal("Crop", info.ResizeMethod);
         }
     }
 
@@ -199,6 +201,7 @@ public sealed class LearnerTests : IDisposable
         learn.Fit(5, 1e-4, callbacks: [events, new EarlyStopping("constant", patience: 0, lowerIsBetter: false)]);
         Assert.Equal(2, learn.Recorder.Epochs.Count);
         Assert.Contains("no improvement in constant", learn.State.StopReason);
+        Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
         Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
         Assert.Equal(["BeforeValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(2));
         Assert.Equal("AfterFit", events.Names[^1]);
