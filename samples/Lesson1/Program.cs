@@ -4,6 +4,7 @@
 // folder of class folders) to run it on your own images:  dotnet run --project samples/Lesson1 -- /path/to/images [size]
 using System.Globalization;
 using MlNetVision.Data;
+using MlNetVision.Interpretation;
 using MlNetVision.Models;
 using MlNetVision.Training;
 
@@ -50,6 +51,16 @@ Console.WriteLine($"Loss plot: {learn.Recorder.PlotLosses(Path.Combine(learn.Mod
 
 // learn.save('stage-2')
 Console.WriteLine($"Saved {learn.Save("stage-2")}");
+
+// interp = ClassificationInterpretation.from_learner(learn)
+var interp = ClassificationInterpretation.FromLearner(learn);
+// interp.most_confused(min_val=2)
+Console.Write(InterpretationTextTables.MostConfused(interp, minVal: 2));
+// interp.plot_top_losses(9, figsize=(15,11)); interp.plot_confusion_matrix(figsize=(12,12), dpi=60)
+Console.WriteLine($"Top losses: {interp.PlotTopLosses(9, Path.Combine(learn.ModelDirectory, "top_losses.png"))}");
+Console.WriteLine($"Confusion matrix: {interp.PlotConfusionMatrix(Path.Combine(learn.ModelDirectory, "confusion_matrix.png"))}");
+// One self-contained HTML file with all of the above
+Console.WriteLine($"Report: {HtmlReport.Save(TrainingReport.FromLearner(learn, lrFind, interp), Path.Combine(learn.ModelDirectory, "report.html"))}");
 
 static string FindSampleData()
 {

@@ -17,10 +17,12 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     private readonly TransformOptions? _transforms;
     private readonly bool _prefetch;
     private readonly bool _dropLast;
+    private readonly int _numWorkers;
 
     internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, int size, int batchSize, bool shuffle,
-        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod)
+        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod, int numWorkers)
     {
+        _numWorkers = numWorkers;
         Items = items;
         _store = store;
         Size = size;
@@ -143,16 +145,27 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     private (Tensor Images, Tensor Labels) Build(int[] indices, Random? rng)
     {
         using var scope = NewDisposeScope();
+        var sources = new Tensor[indices.Length];
+        var parallel = !_store.IsCached && _numWorkers > 1;
+        if (!parallel)
+        {
+            for (var k = 0; k < indices.Length; k++) sources[k] = _store.Get(indices[k]);
+        }
+        else
+        {
+            // Not cached: decode the batch's files in parallel (tensors made on other threads are disposed here).
+            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = _numWorkers }, k => sources[k] = _store.Get(indices[k]));
+        }
         var crops = new Tensor[indices.Length];
         for (var k = 0; k < indices.Length; k++)
         {
-            var cached = _store.Get(indices[k]);
             (double, double)? pos = rng is not null && _transforms is { RandomCrop: true } ? (rng.NextDouble(), rng.NextDouble()) : null;
-            crops[k] = ImageLoader.CropSquare(cached, Size, pos);
+            crops[k] = ImageLoader.CropSquare(sources[k], Size, pos);
         }
         var images = stack(crops).to_type(ScalarType.Float32).div_(255f);
         if (rng is not null && _augmenter is not null) images = _augmenter.Apply(images, rng);
         var labels = tensor(indices.Select(i => (long)Items[i].Label).ToArray(), ScalarType.Int64);
+        if (parallel) foreach (var t in sources) t.Dispose();
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 
