@@ -4,6 +4,7 @@
 // folder of class folders) to run it on your own images:  dotnet run --project samples/Lesson1 -- /path/to/images [size]
 using System.Globalization;
 using MlNetVision.Data;
+using MlNetVision.Interpretation;
 using MlNetVision.Models;
 using MlNetVision.Training;
 
@@ -14,6 +15,9 @@ var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 
 // (Normalisation lives in the model here: each architecture carries its own statistics.)
 using var data = ImageDataBunch.FromFolder(path, new ImageDataBunchOptions { Size = size, BatchSize = 64, Seed = 42 });
 Console.WriteLine(data);
+
+// data.show_batch(rows=3, figsize=(7,6))
+Console.WriteLine($"Batch preview: {data.ShowBatch(Path.Combine(data.Path, "models", "show_batch.png"), rows: 3)}");
 
 // learn = cnn_learner(data, models.resnet34, metrics=error_rate)
 // ResNet18MlNet is the ImageNet-trained ResNet18 that ships offline in ML.NET's DnnImageFeaturizer package.
@@ -47,6 +51,16 @@ Console.WriteLine($"Loss plot: {learn.Recorder.PlotLosses(Path.Combine(learn.Mod
 
 // learn.save('stage-2')
 Console.WriteLine($"Saved {learn.Save("stage-2")}");
+
+// interp = ClassificationInterpretation.from_learner(learn)
+var interp = ClassificationInterpretation.FromLearner(learn);
+// interp.most_confused(min_val=2)
+Console.Write(InterpretationTextTables.MostConfused(interp, minVal: 2));
+// interp.plot_top_losses(9, figsize=(15,11)); interp.plot_confusion_matrix(figsize=(12,12), dpi=60)
+Console.WriteLine($"Top losses: {interp.PlotTopLosses(9, Path.Combine(learn.ModelDirectory, "top_losses.png"))}");
+Console.WriteLine($"Confusion matrix: {interp.PlotConfusionMatrix(Path.Combine(learn.ModelDirectory, "confusion_matrix.png"))}");
+// One self-contained HTML file with all of the above
+Console.WriteLine($"Report: {HtmlReport.Save(TrainingReport.FromLearner(learn, lrFind, interp), Path.Combine(learn.ModelDirectory, "report.html"))}");
 
 static string FindSampleData()
 {

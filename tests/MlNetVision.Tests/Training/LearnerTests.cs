@@ -91,15 +91,17 @@ public sealed class LearnerTests : IDisposable
         var before = Weights(learn);
         var frozen = learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad).ToArray();
 
-        var result = learn.LrFind(startLr: 1e-5, endLr: 10, numIt: 30);
+        var loaderEpoch = data.Train.Epoch;
+        var result = learn.LrFind(startLr: 1e-5, endLr: 10, numIt: 20);
 
         AssertSameWeights(before, Weights(learn));
         Assert.Equal(frozen, learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad));
         Assert.Equal(1, learn.FrozenGroups);
-        Assert.InRange(result.LearningRates.Count, 5, 30);
+        Assert.Equal(loaderEpoch, data.Train.Epoch);
+        Assert.InRange(result.LearningRates.Count, 5, 20);
         Assert.Equal(1e-5, result.LearningRates[0], 1e-12);
         for (int i = 1; i < result.LearningRates.Count; i++)
-            Assert.Equal(1e-5 * Math.Pow(1e6, i / 30.0), result.LearningRates[i], 1e-9 * result.LearningRates[i]);
+            Assert.Equal(1e-5 * Math.Pow(1e6, i / 20.0), result.LearningRates[i], 1e-9 * result.LearningRates[i]);
         Assert.NotNull(result.Suggested);
         Assert.InRange(result.Suggested!.Value, result.LearningRates[0], result.LearningRates[^1]);
         Assert.InRange(result.Steepest!.Value, result.LearningRates[0], result.LearningRates[^1]);
@@ -129,6 +131,7 @@ public sealed class LearnerTests : IDisposable
         Assert.Equal(expected.Index, actual.Index);
         Assert.Equal(expected.Class, data.Classes[expected.Index]);
         Assert.Equal(expected.Probabilities, actual.Probabilities);
+        Assert.Equal(expected.Probabilities, fresh.Predict(File.ReadAllBytes(image)).Probabilities);
         AssertSameWeights(Weights(learn), Weights(fresh));
 
         var (model, info) = Checkpoint.LoadModel(path);
@@ -137,6 +140,7 @@ public sealed class LearnerTests : IDisposable
             Assert.Equal(data.Classes, info.Classes);
             Assert.Equal(32, info.ImageSize);
             Assert.Equal(Architectures.ResNet18MlNet.Name, info.Architecture);
+            Assert.Equal("Crop", info.ResizeMethod);
         }
     }
 
@@ -197,6 +201,7 @@ public sealed class LearnerTests : IDisposable
         learn.Fit(5, 1e-4, callbacks: [events, new EarlyStopping("constant", patience: 0, lowerIsBetter: false)]);
         Assert.Equal(2, learn.Recorder.Epochs.Count);
         Assert.Contains("no improvement in constant", learn.State.StopReason);
+        Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
         Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
         Assert.Equal(["BeforeValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(2));
         Assert.Equal("AfterFit", events.Names[^1]);
@@ -209,6 +214,39 @@ public sealed class LearnerTests : IDisposable
         Assert.Throws<OperationCanceledException>(() => cancelled.Fit(3, 1e-4, cancellationToken: cts.Token));
         Assert.Single(cancelled.Recorder.Losses);
         Assert.Equal(TrainingProgressKind.TrainingBatch, Assert.Single(progress).Kind);
+    }
+
+    [Fact]
+    public void Should_TrainTheHeadThenEverythingWithASlice_When_FineTuning()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.FineTune(1, baseLr: 2e-3, freezeEpochs: 1);
+        Assert.Equal(0, learn.FrozenGroups);
+        Assert.Equal(2, learn.Recorder.FitHistory.Count);
+        // Second phase: slice(2e-3/2/100, 2e-3/2) over three groups, ending at max/(5·1e4) (div 5).
+        var first = learn.Recorder.LearningRates[0];
+        Assert.Equal(100, first[2] / first[0], 1e-9);
+        Assert.Equal(10, first[1] / first[0], 1e-9);
+        Assert.Equal(1e-3 / 5e4, learn.Recorder.LearningRates[^1][2], 1e-18);
+        Assert.All(learn.Recorder.LearningRates, lrs => Assert.True(lrs[2] <= 1e-3 * (1 + 1e-12)));
+    }
+
+    [Fact]
+    public void Should_EndWithTheBestCheckpoint_When_SavingTheBestModel()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var save = new SaveModel("valid_loss", name: "best");
+        learn.Fit(2, 1e-3, callbacks: [save]);
+        Assert.InRange(save.Monitor.BestEpoch, 0, 1);
+        Assert.Equal(learn.Recorder.Epochs.Min(e => e.ValidLoss), save.Monitor.Best);
+        var (best, _) = Checkpoint.LoadModel(learn.CheckpointPath("best"));
+        using (best)
+        {
+            var saved = best.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+            AssertSameWeights(saved, Weights(learn));
+        }
     }
 
     [Fact]
