@@ -87,8 +87,8 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<EpochResult>? MetricsCallback { get; set; }
 
-    /// <summary>Folder for the exported ONNX file and checkpoints. The returned model reads <c>model.onnx</c> from here until it is saved, so keep it until then.</summary>
-    /// <value>The default value is <see langword="null"/>: a new folder under the system temp folder (<c>MlNetVision/&lt;guid&gt;</c>).</value>
+    /// <summary>Folder that keeps the exported <c>model.onnx</c> and the checkpoints of training. The returned model does not depend on it.</summary>
+    /// <value>The default value is <see langword="null"/>: a temporary folder, deleted when <c>Fit</c> returns.</value>
     public string? WorkspacePath { get; set; }
 
     /// <summary>Seed of the split, the shuffling, the augmentation and the head's initialisation: the same seed gives the same model.</summary>

@@ -40,7 +40,9 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
     internal VisionClassifierTrainer(VisionClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ = Architectures.Get(options.Architecture);
+        var architecture = Architectures.Get(options.Architecture);
+        if (architecture.Padding == PaddingStyle.CntkAsymmetric && options.ImageSize % 32 != 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, $"{architecture.Name} needs an ImageSize that is a multiple of 32 (e.g. 64, 96, 224).");
         if (options.ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, "ImageSize must be at least 32.");
         if (options.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 2 (batch norm needs it).");
         if (options.Epochs < 0 || options.FineTuneEpochs < 0) throw new ArgumentOutOfRangeException(nameof(options), "Epochs cannot be negative.");
@@ -50,7 +52,10 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
     /// <summary>The options this trainer was created with.</summary>
     public VisionClassifierOptions Options => _options;
 
-    /// <summary>The path of the exported ONNX file of the last <see cref="Fit"/>, or <see langword="null"/> before one.</summary>
+    /// <summary>
+    /// The exported ONNX file of the last <see cref="Fit"/> (in <see cref="VisionClassifierOptions.WorkspacePath"/>), or
+    /// <see langword="null"/> before one or when no workspace was set (the temporary one is deleted after fitting).
+    /// </summary>
     public string? LastOnnxPath { get; private set; }
 
     /// <summary>Trains on <paramref name="input"/> and returns the scoring model.</summary>
@@ -69,6 +74,19 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             throw new ArgumentException($"Image column '{o.ImageColumnName}' must be text (a path) or a vector of bytes, not {imageColumn.Type}.", nameof(input));
         var classes = KeyNames(labelColumn);
         var workspace = Directory.CreateDirectory(o.WorkspacePath ?? Path.Combine(Path.GetTempPath(), "MlNetVision", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            return Train(input, classes, workspace);
+        }
+        finally
+        {
+            if (o.WorkspacePath is null) Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    private TransformerChain<ITransformer> Train(IDataView input, string[] classes, string workspace)
+    {
+        var o = _options;
         var root = Path.GetFullPath(o.ImageFolder ?? Directory.GetCurrentDirectory());
 
         var bunchOptions = new ImageDataBunchOptions
@@ -107,14 +125,15 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         }
 
         ReorderOutputs(learner.Model, classes.Select(c => (long)bunch.Classes.ToList().IndexOf(c)).ToArray());
-        LastOnnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
+        var onnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
         {
             BatchLayout = OnnxBatchLayout.SingleImage,
             Height = o.ImageSize,
             Width = o.ImageSize,
             ClassNames = classes,
         });
-        return OnnxScoringPipeline.Create(new MLContext(o.Seed), LastOnnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
+        LastOnnxPath = o.WorkspacePath is null ? null : onnxPath;
+        return OnnxScoringPipeline.Create(new MLContext(o.Seed), onnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
             o.ScoreColumnName, o.PredictedLabelColumnName);
     }
 

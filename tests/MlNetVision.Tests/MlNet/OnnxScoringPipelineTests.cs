@@ -46,6 +46,7 @@ public class OnnxScoringPipelineTests
                 new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224, ClassNames = TenClasses });
             var ml = new MLContext(seed: 1);
             var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
+            File.Delete(onnx); // the transformer holds its own copy
             var data = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = TestImages.Path("fashion-mnist-grid-224.png") }]);
             var scored = ToLabelNames(ml, transformer.Transform(data));
 
@@ -71,7 +72,6 @@ public class OnnxScoringPipelineTests
             // Save and load with ML.NET alone: the ONNX travels inside the zip.
             var zip = Path.Combine(dir, "model.zip");
             ml.Model.Save(transformer, data.Schema, zip);
-            File.Delete(onnx);
             var loaded = new MLContext().Model.Load(zip, out _);
             var again = ml.Data.CreateEnumerable<ScoredRow>(ToLabelNames(ml, loaded.Transform(data)), reuseRowObject: false).Single();
             Assert.Equal(row.Score, again.Score);
