@@ -1,0 +1,208 @@
+using System.Collections;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Data;
+
+/// <summary>
+/// Serves the items of one split as <see cref="ImageBatch"/>es. The training loader shuffles (seeded by
+/// <see cref="Seed"/> and <see cref="Epoch"/>, which each enumeration advances) and augments; the validation and test
+/// loaders keep <see cref="Items"/> order and only resize. The next batch is prepared on a background task while the
+/// current one is used.
+/// </summary>
+public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
+{
+    private readonly ImageStore _store;
+    private readonly BatchAugmenter? _augmenter;
+    private readonly TransformOptions? _transforms;
+    private readonly bool _prefetch;
+    private readonly bool _dropLast;
+
+    internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, int size, int batchSize, bool shuffle,
+        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod)
+    {
+        Items = items;
+        _store = store;
+        Size = size;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        Seed = seed;
+        ResizeMethod = resizeMethod;
+        _prefetch = prefetch;
+        _transforms = transforms is { IsIdentity: false } ? transforms : null;
+        _augmenter = _transforms is null ? null : new BatchAugmenter(_transforms);
+        // fastai drops the last partial training batch; keep it when there is no full batch at all.
+        _dropLast = shuffle && items.Count >= batchSize;
+    }
+
+    /// <summary>The items served, in item order (batches of a shuffled loader refer to them by index).</summary>
+    public IReadOnlyList<ImageItem> Items { get; }
+
+    /// <summary>The number of items.</summary>
+    public int Count => Items.Count;
+
+    /// <summary>The number of images per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The side of the square images served.</summary>
+    public int Size { get; }
+
+    /// <summary>How images are brought to <see cref="Size"/>.</summary>
+    public ResizeMethod ResizeMethod { get; }
+
+    /// <summary>Whether enumeration shuffles and augments (the training loader).</summary>
+    public bool Shuffle { get; }
+
+    /// <summary>Whether augmentation is applied when enumerating (training loader with non-identity transforms).</summary>
+    public bool Augments => _augmenter is not null;
+
+    /// <summary>The seed of the shuffling and augmentation.</summary>
+    public int Seed { get; }
+
+    /// <summary>The epoch counter that, with <see cref="Seed"/>, fixes the order and augmentation of the next enumeration; each enumeration of a shuffled loader advances it.</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Whether the decoded images are held in memory.</summary>
+    public bool IsCached => _store.IsCached;
+
+    /// <summary>The number of batches one enumeration yields (the training loader drops the last partial batch, as fastai does).</summary>
+    public int BatchCount => Count == 0 ? 0 : _dropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>One item as served by validation: float32 [3,S,S], RGB 0..1, centre-cropped, no augmentation. The caller owns it.</summary>
+    /// <param name="index">An index into <see cref="Items"/>.</param>
+    /// <returns>float32 [3,S,S] in 0..1.</returns>
+    public Tensor LoadItem(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        using var scope = NewDisposeScope();
+        return ImageLoader.ToSquareFloat(_store.Get(index), Size, null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Builds the batch of the given items as validation serves it (no augmentation), whatever the loader.</summary>
+    /// <param name="indices">Indices into <see cref="Items"/>.</param>
+    /// <returns>A batch the caller disposes.</returns>
+    public ImageBatch GetBatch(IReadOnlyList<int> indices)
+    {
+        var (images, labels) = Build(indices.ToArray(), null);
+        return Adopt(images, labels, indices.ToArray());
+    }
+
+    /// <summary>The item indices of each batch of the next enumeration, without building any image.</summary>
+    /// <remarks>Does not advance <see cref="Epoch"/>.</remarks>
+    public IReadOnlyList<int[]> PlanBatches() => PlanBatches(CreateRandom(Epoch));
+
+    /// <summary>Enumerates one epoch of batches; a shuffled loader advances <see cref="Epoch"/>.</summary>
+    public IEnumerator<ImageBatch> GetEnumerator()
+    {
+        var rng = CreateRandom(Epoch);
+        if (Shuffle) Epoch++;
+        return new Enumerator(this, PlanBatches(rng), rng);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Frees the decoded images.</summary>
+    public void Dispose() => _store.Dispose();
+
+    private Random CreateRandom(int epoch) => new(unchecked(Seed * 1_000_003 + epoch * 7_919 + 17));
+
+    private IReadOnlyList<int[]> PlanBatches(Random rng)
+    {
+        var order = Enumerable.Range(0, Count).ToArray();
+        if (Shuffle)
+        {
+            for (var i = order.Length - 1; i > 0; i--)
+            {
+                var j = rng.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+        var batches = new List<int[]>(BatchCount);
+        for (var b = 0; b < BatchCount; b++)
+            batches.Add(order.Skip(b * BatchSize).Take(BatchSize).ToArray());
+        return batches;
+    }
+
+    /// <summary>Builds images and labels outside any dispose scope (possibly on a background thread).</summary>
+    private (Tensor Images, Tensor Labels) Build(int[] indices, Random? rng)
+    {
+        using var scope = NewDisposeScope();
+        var crops = new Tensor[indices.Length];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var cached = _store.Get(indices[k]);
+            (double, double)? pos = rng is not null && _transforms is { RandomCrop: true } ? (rng.NextDouble(), rng.NextDouble()) : null;
+            crops[k] = ImageLoader.CropSquare(cached, Size, pos);
+        }
+        var images = stack(crops).to_type(ScalarType.Float32).div_(255f);
+        if (rng is not null && _augmenter is not null) images = _augmenter.Apply(images, rng);
+        var labels = tensor(indices.Select(i => (long)Items[i].Label).ToArray(), ScalarType.Int64);
+        return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Hands tensors built elsewhere to the caller's current dispose scope (if any) as new handles.</summary>
+    private static ImageBatch Adopt(Tensor images, Tensor labels, int[] indices)
+    {
+        var i = images.alias();
+        var l = labels.alias();
+        images.Dispose();
+        labels.Dispose();
+        return new ImageBatch(i, l, indices);
+    }
+
+    private sealed class Enumerator : IEnumerator<ImageBatch>
+    {
+        private readonly DataLoader _loader;
+        private readonly IReadOnlyList<int[]> _batches;
+        private readonly Random? _rng;
+        private Task<(Tensor, Tensor)>? _next;
+        private int _position;
+        private ImageBatch? _current;
+
+        public Enumerator(DataLoader loader, IReadOnlyList<int[]> batches, Random rng)
+        {
+            _loader = loader;
+            _batches = batches;
+            _rng = loader._augmenter is not null ? rng : null;
+        }
+
+        public ImageBatch Current => _current ?? throw new InvalidOperationException("Enumeration has not started.");
+
+        object IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            if (_position >= _batches.Count) return false;
+            var indices = _batches[_position];
+            var (images, labels) = _next is not null ? _next.GetAwaiter().GetResult() : _loader.Build(indices, _rng);
+            _next = null;
+            _position++;
+            if (_loader._prefetch && _position < _batches.Count)
+            {
+                var nextIndices = _batches[_position];
+                _next = Task.Run(() => _loader.Build(nextIndices, _rng));
+            }
+            _current = Adopt(images, labels, indices);
+            return true;
+        }
+
+        public void Reset() => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+            if (_next is null) return;
+            try
+            {
+                var (images, labels) = _next.GetAwaiter().GetResult();
+                images.Dispose();
+                labels.Dispose();
+            }
+            catch (Exception)
+            {
+                // The enumeration is being abandoned; a failure of the unused prefetched batch has no one to report to.
+            }
+            _next = null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using MlNetVision.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Tests.Data;
+
+public sealed class ImageDataBunchTests : DataTestsBase
+{
+    private static readonly string[] ThreeClasses = ["cat", "ant", "bee"];
+
+    [Fact]
+    public void Should_UseTrainAndValidFolders_When_BothExist()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 6, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small());
+
+        Assert.Equal(["ant", "bee", "cat"], bunch.Classes);
+        Assert.Equal(3, bunch.C);
+        Assert.Equal(18, bunch.Train.Count);
+        Assert.Equal(6, bunch.Valid.Count);
+        Assert.Equal([6, 6, 6], bunch.TrainCounts);
+        Assert.Equal([2, 2, 2], bunch.ValidCounts);
+        Assert.Null(bunch.Test);
+        Assert.Empty(bunch.Skipped);
+        Assert.Equal(Path.GetFullPath(root), bunch.Path);
+        Assert.All(bunch.Valid.Items, it => Assert.Contains($"{Path.DirectorySeparatorChar}valid{Path.DirectorySeparatorChar}", it.Path));
+        Assert.All(bunch.Valid.Items, it => Assert.Equal(bunch.Classes[it.Label], Path.GetFileName(Path.GetDirectoryName(it.Path))));
+    }
+
+    [Fact]
+    public void Should_SplitByValidPctWithTheSeed_When_ThereIsNoTrainFolder()
+    {
+        var root = Track(ImageFiles.ClassFolders(["a", "b"], 10));
+        var options = Small();
+        options.ValidPct = 0.25;
+        using var first = ImageDataBunch.FromFolder(root, options);
+        using var second = ImageDataBunch.FromFolder(root, options);
+        options.Seed = 7;
+        using var other = ImageDataBunch.FromFolder(root, options);
+
+        Assert.Equal(5, first.Valid.Count);
+        Assert.Equal(15, first.Train.Count);
+        Assert.Equal(first.Valid.Items, second.Valid.Items);
+        Assert.NotEqual(first.Valid.Items, other.Valid.Items);
+        Assert.Empty(first.Train.Items.Select(i => i.Path).Intersect(first.Valid.Items.Select(i => i.Path)));
+    }
+
+    [Fact]
+    public void Should_ServeFloatImagesAndInt64Labels_When_EnumeratingTheTrainingLoader()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 5, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(size: 24, batchSize: 4));
+
+        var seen = new List<int>();
+        foreach (var batch in bunch.Train)
+        {
+            using var _ = batch;
+            Assert.Equal(new long[] { 4, 3, 24, 24 }, batch.Images.shape);
+            Assert.Equal(ScalarType.Float32, batch.Images.dtype);
+            Assert.Equal(ScalarType.Int64, batch.Labels.dtype);
+            Assert.InRange(batch.Images.min().ToSingle(), 0f, 1f);
+            Assert.InRange(batch.Images.max().ToSingle(), 0f, 1f);
+            var labels = batch.Labels.data<long>().ToArray();
+            Assert.Equal(batch.Indices.Select(i => (long)bunch.Train.Items[i].Label), labels);
+            seen.AddRange(batch.Indices);
+        }
+        // 15 items, batch 4: the last partial batch is dropped, as fastai does for training.
+        Assert.Equal(3, bunch.Train.BatchCount);
+        Assert.Equal(12, seen.Count);
+        Assert.Equal(12, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public void Should_ServeTheSameBatches_When_TheSeedIsTheSame()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 4, 1));
+        using var a = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        using var b = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+
+        var epochA = Collect(a.Train);
+        var epochB = Collect(b.Train);
+        var nextEpochA = Collect(a.Train);
+
+        Assert.Equal(epochA.Select(e => e.Indices), epochB.Select(e => e.Indices));
+        Assert.Equal(epochA.Select(e => e.Sum), epochB.Select(e => e.Sum));
+        Assert.NotEqual(epochA.Select(e => e.Indices), nextEpochA.Select(e => e.Indices));
+    }
+
+    [Fact]
+    public void Should_KeepItemOrderWithoutAugmentation_When_EnumeratingTheValidationLoader()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 2, 3));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+
+        var indices = new List<int>();
+        foreach (var batch in bunch.Valid)
+        {
+            using var _ = batch;
+            for (var k = 0; k < batch.Count; k++)
+            {
+                using var item = bunch.Valid.LoadItem(batch.Indices[k]);
+                using var row = batch.Images[k];
+                Assert.True(row.allclose(item), "a validation batch row must equal LoadItem");
+            }
+            indices.AddRange(batch.Indices);
+        }
+        Assert.Equal(Enumerable.Range(0, 9), indices);
+        Assert.Equal(3, bunch.Valid.BatchCount);
+    }
+
+    [Fact]
+    public void Should_LoadAFileLikeValidation_When_LoadingForInference()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 2, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(size: 32));
+        var item = bunch.Valid.Items[3];
+
+        using var fromLoader = bunch.Valid.LoadItem(3);
+        using var inference = ImageLoader.LoadForInference(item.Path, 32);
+
+        Assert.Equal(new long[] { 3, 32, 32 }, inference.shape);
+        Assert.True(inference.allclose(fromLoader));
+        var color = ImageFiles.ClassColor(Array.IndexOf(ThreeClasses, bunch.Classes[item.Label]));
+        Assert.InRange(inference[1].mean().ToSingle() * 255, color.Green - 2, color.Green + 2);
+    }
+
+    [Fact]
+    public void Should_ServeAllItemsInEachOfSeveralEpochs_When_PrefetchIsOff()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["x", "y"], 4, 1));
+        var options = Small(batchSize: 3);
+        options.Prefetch = false;
+        using var bunch = ImageDataBunch.FromFolder(root, options);
+        for (var epoch = 0; epoch < 2; epoch++)
+        {
+            var all = Collect(bunch.Train).SelectMany(b => b.Indices).ToArray();
+            Assert.Equal(6, all.Length);
+            Assert.Equal(6, all.Distinct().Count());
+        }
+        Assert.Equal(2, bunch.Train.Epoch);
+    }
+
+    private static List<(int[] Indices, float Sum)> Collect(DataLoader loader)
+    {
+        var result = new List<(int[], float)>();
+        foreach (var batch in loader)
+            using (batch)
+                result.Add((batch.Indices, batch.Images.sum().ToSingle()));
+        return result;
+    }
+}
