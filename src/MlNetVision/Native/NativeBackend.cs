@@ -110,9 +110,37 @@ public static class NativeBackend
                 $"Check that {CpuBackendPackage} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
         }
 
+        DisableNnpack(Path.Combine(libTorchDir, "libtorch_cpu.so"));
+
         return new NativeBackendStatus(
             plan.ToMarkWeak.Count > 0 ? NativeCompatAction.PatchedCopyLoaded : NativeCompatAction.None,
             shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList());
+    }
+
+    /// <summary>
+    /// Turns libtorch's NNPACK convolution path off (<c>at::globalContext().setUserEnabledNNPACK(false)</c>, what
+    /// PyTorch's <c>torch.backends.nnpack.set_flags(False)</c> does). On CPUs NNPACK does not support, libtorch otherwise
+    /// tries to initialise it on every convolution and prints "Could not initialize NNPACK! Reason: Unsupported hardware"
+    /// each time; oneDNN serves those convolutions either way. Skipped quietly if the symbols are not exported.
+    /// </summary>
+    private static unsafe void DisableNnpack(string libTorchCpu)
+    {
+        if (!NativeLibrary.TryLoad(libTorchCpu, out var handle)) return;
+        if (!NativeLibrary.TryGetExport(handle, "_ZN2at13globalContextEv", out var globalContext)) return;
+        if (!NativeLibrary.TryGetExport(handle, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack)) return;
+        var context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, 0);
+    }
+
+    /// <summary>Whether libtorch's NNPACK path is enabled (<c>at::globalContext().userEnabledNNPACK()</c>), or null if unknown.</summary>
+    internal static unsafe bool? IsNnpackEnabled()
+    {
+        var dir = FindNativeFile("libtorch_cpu.so", CpuBackendPackage, CpuBackendVersion);
+        if (dir is null || !NativeLibrary.TryLoad(dir, out var handle)) return null;
+        if (!NativeLibrary.TryGetExport(handle, "_ZN2at13globalContextEv", out var globalContext)) return null;
+        if (!NativeLibrary.TryGetExport(handle, "_ZNK2at7Context17userEnabledNNPACKEv", out var getNnpack)) return null;
+        var context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        return ((delegate* unmanaged<IntPtr, byte>)getNnpack)(context) != 0;
     }
 
     private static string WritePatchedCopy(string shim, NativeCompatPlan plan)

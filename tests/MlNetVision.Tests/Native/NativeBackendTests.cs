@@ -100,5 +100,6 @@ public class NativeBackendTests
         loss.backward();
         Assert.True(conv.weight!.grad!.abs().sum().ToSingle() > 0);
         Assert.Same(status, NativeBackend.EnsureLoaded());
+        Assert.False(NativeBackend.IsNnpackEnabled());
     }
 }

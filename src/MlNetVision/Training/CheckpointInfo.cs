@@ -1,0 +1,20 @@
+using MlNetVision.Models;
+
+namespace MlNetVision.Training;
+
+/// <summary>What a checkpoint says about the weights it holds.</summary>
+/// <param name="Architecture">The architecture's table name (<see cref="ResNetArchitecture.Name"/>).</param>
+/// <param name="Classes">The class names, index order.</param>
+/// <param name="ImageSize">The image size the model was trained at.</param>
+/// <param name="Normalization">The input normalisation inside the model.</param>
+/// <param name="HiddenSizes">The head's hidden layer sizes.</param>
+/// <param name="Dropout">The head's last dropout probability.</param>
+/// <param name="ConcatPool">Whether the head uses concat pooling.</param>
+/// <param name="SavedUtc">When the checkpoint was written.</param>
+public sealed record CheckpointInfo(
+    string Architecture, string[] Classes, int ImageSize, PixelNormalization Normalization,
+    int[] HiddenSizes, double Dropout, bool ConcatPool, DateTime SavedUtc)
+{
+    /// <summary>The head options to rebuild the model with.</summary>
+    public HeadOptions Head => new() { HiddenSizes = HiddenSizes, Dropout = Dropout, ConcatPool = ConcatPool };
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Training;
+
+public sealed partial class Learner
+{
+    /// <summary>Trains for <paramref name="epochs"/> epochs at a constant learning rate (fastai <c>fit</c>).</summary>
+    /// <param name="epochs">Number of passes over the training set.</param>
+    /// <param name="lr">Learning rate, one number or a slice over layer groups; default <see cref="LearningRate.Default"/> (<c>slice(3e-3)</c>).</param>
+    /// <param name="wd">Decoupled weight decay; default <see cref="LearnerOptions.WeightDecay"/>.</param>
+    /// <param name="callbacks">Callbacks for this fit only.</param>
+    /// <param name="cancellationToken">Stops the fit after the current batch; then <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the weights are those from before the epoch.</exception>
+    /// <exception cref="InsufficientMemoryException">Ran out of memory; the message suggests a smaller batch size.</exception>
+    public void Fit(int epochs, LearningRate? lr = null, double? wd = null, IEnumerable<LearnerCallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        var rates = (lr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
+        var mom = Options.Optimizer.Beta1;
+        Run(epochs, _ => rates, _ => mom, wd ?? Options.WeightDecay, callbacks, cancellationToken, validate: true, stopOnNonFinite: false, maxIterations: null);
+    }
+
+    /// <summary>
+    /// Trains with the one-cycle policy (fastai v1 <c>fit_one_cycle</c>): per batch, the learning rate rises by cosine
+    /// from <c>maxLr / divFactor</c> to <c>maxLr</c> over <paramref name="pctStart"/> of the steps, then falls to
+    /// <c>maxLr / finalDiv</c>; Adam's beta1 follows <paramref name="moms"/> the other way. See <see cref="OneCycleSchedule"/>.
+    /// </summary>
+    /// <param name="epochs">Number of passes over the training set.</param>
+    /// <param name="maxLr">Peak learning rate, one number or a slice; default <c>slice(3e-3)</c> (fastai v1 <c>defaults.lr</c>).</param>
+    /// <param name="moms">Momentum at the ends and at the peak; default (0.95, 0.85).</param>
+    /// <param name="divFactor">Start rate divisor; default 25.</param>
+    /// <param name="pctStart">Share of warm-up steps; default 0.3.</param>
+    /// <param name="finalDiv">Final rate divisor; default <c>divFactor · 1e4</c>.</param>
+    /// <param name="wd">Decoupled weight decay; default <see cref="LearnerOptions.WeightDecay"/>.</param>
+    /// <param name="callbacks">Callbacks for this fit only.</param>
+    /// <param name="cancellationToken">Stops the fit after the current batch; then <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the weights are those from before the epoch.</exception>
+    /// <exception cref="InsufficientMemoryException">Ran out of memory; the message suggests a smaller batch size.</exception>
+    public void FitOneCycle(int epochs, LearningRate? maxLr = null, (double High, double Low)? moms = null, double divFactor = OneCycleOptions.DefaultDivFactor,
+        double pctStart = OneCycleOptions.DefaultPctStart, double? finalDiv = null, double? wd = null,
+        IEnumerable<LearnerCallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        var cycle = new OneCycleOptions { DivFactor = divFactor, PctStart = pctStart, FinalDiv = finalDiv, Moms = moms ?? (0.95, 0.85) };
+        var maxRates = (maxLr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
+        var total = checked(epochs * TrainBatchesPerEpoch());
+        var schedule = new OneCycleSchedule(Math.Max(1, total), maxRates, cycle);
+        Run(epochs, schedule.LearningRates, schedule.Momentum, wd ?? Options.WeightDecay, callbacks, cancellationToken, validate: true, stopOnNonFinite: false, maxIterations: null);
+    }
+
+    /// <summary>
+    /// fastai v2's <c>fine_tune</c>: freeze, one cycle of <paramref name="freezeEpochs"/> at <c>slice(baseLr)</c> with
+    /// <c>pctStart 0.99</c>; then unfreeze and one cycle of <paramref name="epochs"/> at
+    /// <c>slice(baseLr / 2 / lrMult, baseLr / 2)</c> with <paramref name="pctStart"/> and <paramref name="divFactor"/>.
+    /// </summary>
+    /// <param name="epochs">Epochs with everything unfrozen.</param>
+    /// <param name="baseLr">Base learning rate; default 2e-3.</param>
+    /// <param name="freezeEpochs">Epochs training the head only; default 1.</param>
+    /// <param name="lrMult">Ratio between the last and first group's rates in the unfrozen phase; default 100.</param>
+    /// <param name="pctStart">Warm-up share of the unfrozen phase; default 0.3.</param>
+    /// <param name="divFactor">Start divisor of the unfrozen phase; default 5.</param>
+    /// <param name="callbacks">Callbacks for both phases.</param>
+    /// <param name="cancellationToken">Stops training after the current batch.</param>
+    public void FineTune(int epochs, double baseLr = 2e-3, int freezeEpochs = 1, double lrMult = 100, double pctStart = 0.3, double divFactor = 5.0,
+        IEnumerable<LearnerCallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        var extra = callbacks?.ToArray();
+        Freeze();
+        if (freezeEpochs > 0) FitOneCycle(freezeEpochs, LearningRate.Slice(baseLr), pctStart: 0.99, callbacks: extra, cancellationToken: cancellationToken);
+        baseLr /= 2;
+        Unfreeze();
+        FitOneCycle(epochs, LearningRate.Slice(baseLr / lrMult, baseLr), pctStart: pctStart, divFactor: divFactor, callbacks: extra, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Mean cross-entropy and the metrics over the validation set, without training.</summary>
+    public EpochResult Validate()
+    {
+        var sw = Stopwatch.StartNew();
+        var (loss, metrics) = RunValidation(null, []);
+        return new EpochResult(0, double.NaN, loss, metrics, sw.Elapsed);
+    }
+
+    private int TrainBatchesPerEpoch() => Data.Train.BatchCount;
+
+    private void Run(int epochs, Func<int, double[]> lrAt, Func<int, double> momAt, double wd, IEnumerable<LearnerCallback>? extra,
+        CancellationToken ct, bool validate, bool stopOnNonFinite, int? maxIterations, bool console = true)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train for at least one epoch.");
+        var callbacks = CallbacksFor(extra, console).ToArray();
+        var progress = callbacks.OfType<ConsoleProgress>().FirstOrDefault();
+        var batches = TrainBatchesPerEpoch();
+        State.Reset(epochs, batches);
+        State.Optimizer = Optimizer;
+        if (maxIterations is { } cap) State.TotalIterations = cap;
+        Optimizer.SetWeightDecay(wd);
+        foreach (var cb in callbacks) cb.BeforeFit(this);
+        try
+        {
+            for (int epoch = 0; epoch < epochs && !State.StopRequested; epoch++)
+            {
+                State.Epoch = epoch;
+                var sw = Stopwatch.StartNew();
+                var before = stopOnNonFinite ? null : CloneWeights();
+                using var optBefore = stopOnNonFinite ? null : Optimizer.Snapshot();
+                try
+                {
+                    foreach (var cb in callbacks) cb.BeforeEpoch(this);
+                    if (!TrainEpoch(callbacks, lrAt, momAt, ct, stopOnNonFinite, maxIterations)) throw Diverged(epoch, "training", before!, optBefore!);
+                    if (State.StopNow || !validate) { if (!State.StopNow) EndEpochWithoutValidation(callbacks, sw); continue; }
+                    foreach (var cb in callbacks) cb.BeforeValidate(this);
+                    var (validLoss, metrics) = RunValidation(progress, callbacks);
+                    State.LastEpoch = new EpochResult(epoch, State.SmoothLoss, validLoss, metrics, sw.Elapsed);
+                    if (!double.IsFinite(validLoss)) throw Diverged(epoch, "validation", before!, optBefore!);
+                    foreach (var cb in callbacks) cb.AfterEpoch(this);
+                    Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.Epoch, epoch, epochs, batches, batches, State.SmoothLoss, State.LastEpoch));
+                }
+                finally { if (before is not null) DisposeAll(before); }
+            }
+        }
+        catch (Exception ex) when (IsOutOfMemory(ex))
+        {
+            throw new InsufficientMemoryException(
+                $"Ran out of memory training {Model.Architecture.Name} on batches of {Data.BatchSize} images of {Data.ImageSize}x{Data.ImageSize}. " +
+                $"Use a smaller batch size (e.g. BatchSize = {Math.Max(1, Data.BatchSize / 2)}) or a smaller image size.", ex);
+        }
+        finally
+        {
+            Optimizer.ZeroGrad();
+            foreach (var cb in callbacks) cb.AfterFit(this);
+        }
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private void EndEpochWithoutValidation(LearnerCallback[] callbacks, Stopwatch sw)
+    {
+        State.LastEpoch = new EpochResult(State.Epoch, State.SmoothLoss, double.NaN, [], sw.Elapsed);
+        foreach (var cb in callbacks) cb.AfterEpoch(this);
+    }
+
+    // Returns false when the loss became non-finite and the fit must fail (not for the learning-rate finder).
+    private bool TrainEpoch(LearnerCallback[] callbacks, Func<int, double[]> lrAt, Func<int, double> momAt, CancellationToken ct, bool stopOnNonFinite, int? maxIterations)
+    {
+        Model.train();
+        State.Training = true;
+        State.Batches = TrainBatchesPerEpoch();
+        State.Batch = 0;
+        using var batches = Data.Train.GetEnumerator();
+        while (true)
+        {
+            if (ct.IsCancellationRequested) { State.RequestStop("cancelled", immediately: true); return true; }
+            if (maxIterations is { } cap && State.Iteration >= cap) { State.RequestStop("reached the iteration count", immediately: true); return true; }
+            using var scope = torch.NewDisposeScope();
+            if (!batches.MoveNext()) return true;
+            using var batch = batches.Current;
+            Optimizer.SetLearningRates(lrAt(State.Iteration));
+            Optimizer.SetMomentum(momAt(State.Iteration));
+            foreach (var cb in callbacks) cb.BeforeBatch(this);
+            var output = Model.forward(batch.Images);
+            var loss = nn.functional.cross_entropy(output, batch.Labels);
+            State.Loss = loss.ToSingle();
+            if (!float.IsFinite(State.Loss) && !stopOnNonFinite) return false;
+            foreach (var cb in callbacks) cb.AfterLoss(this);
+            if (!float.IsFinite(State.Loss))
+            {
+                foreach (var cb in callbacks) cb.AfterBatch(this);
+                State.RequestStop("the loss is not finite", immediately: true);
+                return true;
+            }
+            Optimizer.ZeroGrad();
+            loss.backward();
+            foreach (var cb in callbacks) cb.AfterBackward(this);
+            Optimizer.Step();
+            foreach (var cb in callbacks) cb.AfterStep(this);
+            foreach (var cb in callbacks) cb.AfterBatch(this);
+            Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.TrainingBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
+            State.Iteration++;
+            State.Batch++;
+            if (State.StopNow) return true;
+        }
+    }
+
+    private (double Loss, IReadOnlyList<KeyValuePair<string, double>> Metrics) RunValidation(ConsoleProgress? progress, LearnerCallback[] callbacks)
+    {
+        Model.eval();
+        State.Training = false;
+        State.Batches = Data.Valid.BatchCount;
+        State.Batch = 0;
+        foreach (var m in Metrics) m.Reset();
+        double lossSum = 0;
+        long count = 0;
+        using (torch.no_grad())
+        using (var batches = Data.Valid.GetEnumerator())
+        {
+            while (true)
+            {
+                using var scope = torch.NewDisposeScope();
+                if (!batches.MoveNext()) break;
+                using var batch = batches.Current;
+                var output = Model.forward(batch.Images);
+                lossSum += nn.functional.cross_entropy(output, batch.Labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+                count += batch.Count;
+                foreach (var m in Metrics) m.Accumulate(output, batch.Labels);
+                progress?.AfterValidationBatch(this);
+                Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.ValidationBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
+                State.Batch++;
+            }
+        }
+        var values = Metrics.Select(m => new KeyValuePair<string, double>(m.Name, m.Value)).ToArray();
+        return (count == 0 ? double.NaN : lossSum / count, values);
+    }
+
+    private TrainingDivergedException Diverged(int epoch, string phase, Dictionary<string, Tensor> before, Optimizers.AdamWSnapshot optBefore)
+    {
+        RestoreWeights(before);
+        Optimizer.Restore(optBefore);
+        var lrs = string.Join(", ", Optimizer.Groups.Select(g => g.LearningRate.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)));
+        return new TrainingDivergedException(
+            $"The {phase} loss became NaN or infinite in epoch {epoch} (learning rates {lrs}). The learning rate is probably too high: " +
+            "run LrFind and pick a smaller one. The weights were restored to what they were before this epoch.");
+    }
+
+    private static bool IsOutOfMemory(Exception ex) =>
+        ex is OutOfMemoryException && ex is not InsufficientMemoryException
+        || ex is ExternalException or InvalidOperationException && (ex.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("DefaultCPUAllocator", StringComparison.Ordinal));
+}
+
+/// <summary>Thrown when the training or validation loss becomes NaN or infinite; the weights were restored to before the epoch.</summary>
+public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);

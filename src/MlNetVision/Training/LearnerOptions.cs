@@ -1,0 +1,57 @@
+using MlNetVision.Models;
+using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Metrics;
+using MlNetVision.Training.Optimizers;
+
+namespace MlNetVision.Training;
+
+/// <summary>How <see cref="VisionLearner.Create"/> builds a learner; defaults are fastai v1's <c>cnn_learner</c> unless noted.</summary>
+public sealed class LearnerOptions
+{
+    /// <summary>Default of <see cref="ModelDirectory"/>.</summary>
+    public const string DefaultModelDirectory = "models";
+
+    /// <summary>Whether the body starts from the architecture's shipped weights (and the learner starts frozen).</summary>
+    /// <value>The default value is <see langword="true"/> (fastai v1 <c>cnn_learner(pretrained=True)</c>).</value>
+    public bool Pretrained { get; set; } = true;
+
+    /// <summary>The validation metrics.</summary>
+    /// <value>The default value is <c>[ErrorRate]</c> (lesson 1's <c>metrics=error_rate</c>; fastai's own default is none).</value>
+    public IList<Metric> Metrics { get; set; } = [new ErrorRate()];
+
+    /// <summary>Decoupled weight decay used by every fit unless the call gives its own.</summary>
+    /// <value>The default value is 0.01 (fastai v1 <c>defaults.wd = 1e-2</c>, <c>true_wd=True</c>).</value>
+    public double WeightDecay { get; set; } = AdamWOptions.DefaultWeightDecay;
+
+    /// <summary>Adam's hyper-parameters.</summary>
+    /// <value>The default value is betas (0.9, 0.99), eps 1e-8 (see <see cref="AdamWOptions"/>).</value>
+    public AdamWOptions Optimizer { get; set; } = new();
+
+    /// <summary>Whether BatchNorm layers stay trainable in frozen layer groups.</summary>
+    /// <value>The default value is <see langword="true"/> (fastai v1 <c>train_bn=True</c>).</value>
+    public bool TrainBn { get; set; } = true;
+
+    /// <summary>The classifier head's shape.</summary>
+    /// <value>The default value is fastai's head: hidden size 512, dropout 0.5 (see <see cref="HeadOptions"/>).</value>
+    public HeadOptions Head { get; set; } = new();
+
+    /// <summary>Seed of torch's generator (head initialisation, dropout); <see langword="null"/> uses the data bunch's seed.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public int? Seed { get; set; }
+
+    /// <summary>Folder under the data path where <see cref="Learner.Save"/> writes (fastai <c>model_dir</c>).</summary>
+    /// <value>The default value is <c>models</c> (fastai v1 <c>model_dir='models'</c>).</value>
+    public string ModelDirectory { get; set; } = DefaultModelDirectory;
+
+    /// <summary>Extra callbacks attached to every fit.</summary>
+    /// <value>The default value is an empty list.</value>
+    public IList<LearnerCallback> Callbacks { get; set; } = [];
+
+    /// <summary>Receives batch and epoch progress, for applications that draw their own.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Where the epoch table (and, on an interactive console, a live batch line) is written; <see langword="null"/> for silence.</summary>
+    /// <value>The default value is <see cref="Console.Out"/>.</value>
+    public TextWriter? ProgressWriter { get; set; } = Console.Out;
+}
