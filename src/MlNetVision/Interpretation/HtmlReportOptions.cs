@@ -1,0 +1,25 @@
+namespace MlNetVision.Interpretation;
+
+/// <summary>How <see cref="HtmlReport"/> renders the interpretation parts of a <see cref="TrainingReport"/>.</summary>
+public sealed class HtmlReportOptions
+{
+    /// <summary>How many top losses to show (fastai's <c>plot_top_losses(9)</c> of lesson 1).</summary>
+    /// <value>The default value is 9.</value>
+    public int TopLosses { get; set; } = 9;
+
+    /// <summary>The smallest count of a most-confused pair to list (fastai's default; lesson 1 passes 2).</summary>
+    /// <value>The default value is 1.</value>
+    public int MostConfusedMinVal { get; set; } = 1;
+
+    /// <summary>Whether the confusion matrix shows row shares instead of counts.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool NormalizeConfusionMatrix { get; set; }
+
+    /// <summary>The layout of the top-losses grid.</summary>
+    /// <value>The default value is a new <see cref="TopLossesPlotOptions"/> with its defaults.</value>
+    public TopLossesPlotOptions TopLossesPlot { get; set; } = new();
+
+    /// <summary>The layout of the confusion-matrix heatmap; its <c>Normalize</c> is replaced by <see cref="NormalizeConfusionMatrix"/>.</summary>
+    /// <value>The default value is a new <see cref="ConfusionMatrixPlotOptions"/> with its defaults.</value>
+    public ConfusionMatrixPlotOptions ConfusionMatrixPlot { get; set; } = new();
+}

@@ -1,0 +1,33 @@
+namespace MlNetVision.Interpretation;
+
+/// <summary>How <see cref="TopLossesPlot"/> lays out its grid of images.</summary>
+public sealed class TopLossesPlotOptions
+{
+    /// <summary>Whether to show the largest losses (true) or the smallest (false), as fastai's <c>largest</c>.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Largest { get; set; } = true;
+
+    /// <summary>How many images per row; null for ⌈√k⌉, fastai v1's layout.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public int? Columns { get; set; }
+
+    /// <summary>The side of the square box each image is fitted into (aspect ratio kept), in pixels.</summary>
+    /// <value>The default value is 224.</value>
+    public int ImageSize { get; set; } = 224;
+
+    /// <summary>The height of the two title lines above each image, in pixels.</summary>
+    /// <value>The default value is 44.</value>
+    public int TitleHeight { get; set; } = 44;
+
+    /// <summary>The height of the figure's header line ("Prediction/Actual/Loss/Probability"), in pixels.</summary>
+    /// <value>The default value is 36.</value>
+    public int HeaderHeight { get; set; } = 36;
+
+    /// <summary>The gap around and between cells, in pixels.</summary>
+    /// <value>The default value is 12.</value>
+    public int Gap { get; set; } = 12;
+
+    /// <summary>The font size of the titles, in pixels (lowered to fit long class names).</summary>
+    /// <value>The default value is 15.</value>
+    public float FontSize { get; set; } = 15;
+}
