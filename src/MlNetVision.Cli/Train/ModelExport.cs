@@ -1,15 +1,39 @@
-using MlNetVision.Cli.Output;
+using Microsoft.ML;
+using MlNetVision.Cli.Scoring;
+using MlNetVision.MlNet;
+using MlNetVision.Onnx;
 using MlNetVision.Training;
 
 namespace MlNetVision.Cli.Train;
 
-/// <summary>Writes the trained network as ONNX and as a stock ML.NET model.zip.</summary>
+/// <summary>
+/// Writes the trained network as <c>model.onnx</c> (raw RGB pixels 0..255 <c>[1, 3, size, size]</c> in,
+/// probabilities out) and as <c>model.zip</c>, a stock ML.NET model built from ML.NET's own transformers over that ONNX
+/// file (<see cref="OnnxScoringPipeline"/>), which any ML.NET app can load without this library.
+/// </summary>
 public static class ModelExport
 {
+    /// <summary>The ONNX file's name in the output folder.</summary>
+    public const string OnnxFileName = "model.onnx";
+
+    /// <summary>The ML.NET model's file name in the output folder.</summary>
+    public const string ZipFileName = "model.zip";
+
     /// <summary>Exports <paramref name="learner"/> into <paramref name="outDir"/>; returns (kind, path) of each file written.</summary>
-    public static IReadOnlyList<(string Kind, string Path)> Export(Learner learner, string outDir, CliOutput output)
+    public static IReadOnlyList<(string Kind, string Path)> Export(Learner learner, string outDir)
     {
-        output.Warning("ONNX export and model.zip are not available in this build yet (the ML.NET integration is not merged): only the checkpoint and the report were written.");
-        return [];
+        var size = learner.Data.ImageSize;
+        var onnx = OnnxExporter.Export(learner.Model, Path.Combine(outDir, OnnxFileName), new OnnxExportOptions
+        {
+            BatchLayout = OnnxBatchLayout.SingleImage,
+            Height = size,
+            Width = size,
+            ClassNames = learner.Classes.ToArray(),
+        });
+        var ml = new MLContext(seed: 0);
+        var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn);
+        var schema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
+        var zip = AtomicFile.Write(Path.Combine(outDir, ZipFileName), stream => ml.Model.Save(chain, schema, stream));
+        return [("onnx", onnx), ("ml.net model", zip)];
     }
 }

@@ -131,7 +131,8 @@ public static class TrainRunner
         };
         var reportPath = HtmlReport.Save(report, Path.Combine(outDir, ReportFileName));
 
-        var exported = ModelExport.Export(learner, outDir, output);
+        output.Status("Exporting model.onnx and the ML.NET model.zip ...");
+        var exported = ModelExport.Export(learner, outDir);
 
         output.Heading("Files written");
         output.Fact("checkpoint", checkpointPath);
