@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace MlNetVision.Tests.Cli;
 
 /// <summary>What one run of the built <c>mlnet-vision</c> tool printed and returned.</summary>
-internal sealed record CliResult(int ExitCode, string StdOut, string StdErr)
+public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
 }
