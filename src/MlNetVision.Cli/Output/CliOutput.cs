@@ -68,7 +68,7 @@ public sealed class CliOutput
         if (_ansi is not null)
         {
             var table = new Table().Border(TableBorder.Rounded);
-            if (title is not null) table.Title = new TableTitle(title);
+            if (title is not null) table.Title = new TableTitle(Markup.Escape(title));
             for (int i = 0; i < headers.Count; i++)
             {
                 var column = new TableColumn(Markup.Escape(headers[i]));
