@@ -72,7 +72,9 @@ public sealed class CliOutput
             for (int i = 0; i < headers.Count; i++)
             {
                 var column = new TableColumn(Markup.Escape(headers[i]));
-                if (i > 0) column.RightAligned();
+                var index = i;
+                if (materialised.Count > 0 && materialised.All(r => index < r.Count && double.TryParse(r[index], NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                    column.RightAligned();
                 table.AddColumn(column);
             }
             foreach (var row in materialised) table.AddRow(row.Select(c => Markup.Escape(c)).ToArray());
