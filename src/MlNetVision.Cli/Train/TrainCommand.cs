@@ -31,19 +31,20 @@ public static class TrainCommand
         var unfreezeEpochs = CommonOptions.IntOption("--unfreeze-epochs", "Epochs after unfreezing (the whole network learns).", DefaultUnfreezeEpochs, 0, 10_000, "n");
         var lr = CommonOptions.LearningRate();
         var headLr = CommonOptions.PositiveDouble("--head-lr", "Maximum learning rate of the frozen phase (fastai's default 3e-3).", DefaultHeadLearningRate, "v");
+        var lrFindIterations = CommonOptions.IntOption("--lr-find-iterations", "Batches of the LR finder's sweep with --lr auto (fastai: num_it=100).", LrFind.LrFindCommand.DefaultIterations, 2, 100_000, "n");
         var validPct = CommonOptions.ValidPct();
         var output = CommonOptions.Out("Folder for model.zip, model.onnx, the checkpoint, the plots and report.html.");
         var seed = CommonOptions.Seed();
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
-            data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, validPct, output, seed,
+            data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, validPct, output, seed,
         };
         command.SetAction((parse, token) =>
         {
             var settings = new TrainSettings(
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
-                parse.GetValue(unfreezeEpochs), parse.GetValue(lr)!, parse.GetValue(headLr), parse.GetValue(validPct),
+                parse.GetValue(unfreezeEpochs), parse.GetValue(lr)!, parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(validPct),
                 parse.GetValue(output)!, parse.GetValue(seed));
             if (settings.Epochs + settings.UnfreezeEpochs == 0)
                 throw CliException.Usage("--epochs and --unfreeze-epochs are both 0: nothing to train.");

@@ -73,7 +73,7 @@ public static class TrainRunner
                 if (settings.LearningRate.IsAuto)
                 {
                     output.Heading("Learning-rate finder (whole network unfrozen)");
-                    lrFind = learner.LrFind(cancellationToken: cancellation);
+                    lrFind = learner.LrFind(numIt: settings.LrFindIterations, cancellationToken: cancellation);
                     var plot = RecorderPlots.LrFind(lrFind, Path.Combine(outDir, "lr-find.png"));
                     LrFindRunnerOutput.WriteSuggestions(output, lrFind, plot);
                     unfreezeLr = AutoRange(lrFind, settings.HeadLearningRate, output);

@@ -11,6 +11,7 @@ namespace MlNetVision.Cli.Train;
 /// <param name="UnfreezeEpochs">Epochs of the second phase (whole network).</param>
 /// <param name="LearningRate">Learning rate of the second phase.</param>
 /// <param name="HeadLearningRate">Maximum learning rate of the first phase.</param>
+/// <param name="LrFindIterations">Batches of the LR finder's sweep with <c>--lr auto</c>.</param>
 /// <param name="ValidPct">Validation share when the data has no valid/ folder.</param>
 /// <param name="Out">Output folder.</param>
 /// <param name="Seed">Random seed.</param>
@@ -23,6 +24,7 @@ public sealed record TrainSettings(
     int UnfreezeEpochs,
     LearningRateChoice LearningRate,
     double HeadLearningRate,
+    int LrFindIterations,
     double ValidPct,
     string Out,
     int Seed);

@@ -48,6 +48,7 @@ public class CliArgumentTests
         Assert.Contains("[default: 2]", Line("--unfreeze-epochs"));
         Assert.Contains("[default: auto]", Line("--lr"));
         Assert.Contains("[default: 0.003]", Line("--head-lr"));
+        Assert.Contains("[default: 100]", Line("--lr-find-iterations"));
         Assert.Contains("[default: 0.2]", Line("--valid-pct"));
         Assert.Contains("[default: ./model]", Line("--out"));
         Assert.Contains("[default: 42]", Line("--seed"));

@@ -7,7 +7,7 @@ public class CliTrainTests
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task Should_TrainFromCsvAndWarnAboutUnreadableImage_When_CsvGiven()
+    public async Task Should_TrainFromCsvWithAutoLrAndWarnAboutUnreadableImage_When_CsvGiven()
     {
         var root = CliSample.NewTempFolder("csv");
         try
@@ -20,13 +20,24 @@ public class CliTrainTests
             var csv = Path.Combine(root, "labels.csv");
             await File.WriteAllLinesAsync(csv, ["name,label", .. rows]);
 
-            var r = await CliProcess.RunAsync(root, Limit, "train", csv, "--size", "32", "--bs", "16", "--epochs", "1", "--unfreeze-epochs", "0", "--out", "out");
+            var r = await CliProcess.RunAsync(root, Limit, "train", csv, "--size", "32", "--bs", "16", "--epochs", "1", "--unfreeze-epochs", "1", "--lr-find-iterations", "20", "--out", "out");
 
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Contains("classes: 2 (bag, trouser)", r.StdOut);
             Assert.Contains("broken.png", r.StdErr);
             Assert.Contains("warning: ", r.StdErr);
-            Assert.Single(CliSample.EpochRows(r.StdOut));
+            Assert.Equal(2, CliSample.EpochRows(r.StdOut).Count);
+            // --lr auto (the default): the finder runs after unfreezing and its valley, capped at head-lr/10, tops the range.
+            Assert.Contains("== Learning-rate finder (whole network unfrozen)", r.StdOut);
+            Assert.Matches(@"(?m)^valley\s+(\d\.\d\de-\d\d|n/a)\s", r.StdOut);
+            var range = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"== Stage 2: unfrozen, fit_one_cycle\(1, slice\(([0-9.E+-]+), ([0-9.E+-]+)\)\)");
+            Assert.True(range.Success, r.StdOut);
+            var lo = double.Parse(range.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var hi = double.Parse(range.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(hi, 1e-9, 3e-4 * 1.0001);
+            Assert.Equal(hi / 100, lo, hi / 100 * 2e-3);
+            Assert.True(File.Exists(Path.Combine(root, "out", "lr-find.png")), r.ToString());
+            Assert.True(File.Exists(Path.Combine(root, "out", "model.zip")), r.ToString());
             Assert.True(File.Exists(Path.Combine(root, "out", "model.ckpt")), r.ToString());
             Assert.True(File.Exists(Path.Combine(root, "out", "report.html")), r.ToString());
         }
