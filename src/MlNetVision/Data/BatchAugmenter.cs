@@ -112,7 +112,7 @@ internal sealed class BatchAugmenter
         {
             var add = tensor(draws.Select(d => (float)Math.Log(d.Brightness / (1 - d.Brightness))).ToArray()).view(b, 1, 1, 1);
             var mul = tensor(draws.Select(d => (float)d.Contrast).ToArray()).view(b, 1, 1, 1);
-            x = torch.sigmoid(torch.logit(x.clamp(1e-6, 1 - 1e-6)).add(add).mul(mul));
+            x = x.logit(1e-6).add_(add).mul_(mul).sigmoid_();
         }
         else if (ReferenceEquals(x, images))
         {

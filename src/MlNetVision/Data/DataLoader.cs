@@ -17,10 +17,12 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     private readonly TransformOptions? _transforms;
     private readonly bool _prefetch;
     private readonly bool _dropLast;
+    private readonly int _numWorkers;
 
     internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, int size, int batchSize, bool shuffle,
-        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod)
+        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod, int numWorkers)
     {
+        _numWorkers = numWorkers;
         Items = items;
         _store = store;
         Size = size;
@@ -88,6 +90,21 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
         return Adopt(images, labels, indices.ToArray());
     }
 
+    /// <summary>
+    /// The first batch of the next enumeration, built exactly as enumeration would build it (shuffled and augmented for
+    /// the training loader) without advancing <see cref="Epoch"/> (fastai's <c>one_batch</c>).
+    /// </summary>
+    /// <returns>A batch the caller disposes.</returns>
+    /// <exception cref="InvalidOperationException">The loader has no items.</exception>
+    public ImageBatch OneBatch()
+    {
+        var rng = CreateRandom(Epoch);
+        var plan = PlanBatches(rng);
+        if (plan.Count == 0) throw new InvalidOperationException("The loader has no items.");
+        var (images, labels) = Build(plan[0], _augmenter is not null ? rng : null);
+        return Adopt(images, labels, plan[0]);
+    }
+
     /// <summary>The item indices of each batch of the next enumeration, without building any image.</summary>
     /// <remarks>Does not advance <see cref="Epoch"/>.</remarks>
     public IReadOnlyList<int[]> PlanBatches() => PlanBatches(CreateRandom(Epoch));
@@ -128,16 +145,27 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     private (Tensor Images, Tensor Labels) Build(int[] indices, Random? rng)
     {
         using var scope = NewDisposeScope();
+        var sources = new Tensor[indices.Length];
+        var parallel = !_store.IsCached && _numWorkers > 1;
+        if (!parallel)
+        {
+            for (var k = 0; k < indices.Length; k++) sources[k] = _store.Get(indices[k]);
+        }
+        else
+        {
+            // Not cached: decode the batch's files in parallel (tensors made on other threads are disposed here).
+            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = _numWorkers }, k => sources[k] = _store.Get(indices[k]));
+        }
         var crops = new Tensor[indices.Length];
         for (var k = 0; k < indices.Length; k++)
         {
-            var cached = _store.Get(indices[k]);
             (double, double)? pos = rng is not null && _transforms is { RandomCrop: true } ? (rng.NextDouble(), rng.NextDouble()) : null;
-            crops[k] = ImageLoader.CropSquare(cached, Size, pos);
+            crops[k] = ImageLoader.CropSquare(sources[k], Size, pos);
         }
         var images = stack(crops).to_type(ScalarType.Float32).div_(255f);
         if (rng is not null && _augmenter is not null) images = _augmenter.Apply(images, rng);
         var labels = tensor(indices.Select(i => (long)Items[i].Label).ToArray(), ScalarType.Int64);
+        if (parallel) foreach (var t in sources) t.Dispose();
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 

@@ -86,6 +86,19 @@ public sealed partial class ImageDataBunch : IDisposable
         _ => Test ?? throw new InvalidOperationException("This data bunch has no test set."),
     };
 
+    /// <summary>
+    /// Applies this bunch's training transforms (<see cref="Transforms"/>, without the random crop) to images that are
+    /// already at their final size, with parameters drawn from <paramref name="seed"/> — e.g. for test-time augmentation.
+    /// </summary>
+    /// <param name="images">float32 [B,3,H,W], RGB, 0..1; not modified.</param>
+    /// <param name="seed">The seed of the random parameters; the same seed gives the same result.</param>
+    /// <returns>A new float32 [B,3,H,W] tensor in 0..1.</returns>
+    public Tensor Augment(Tensor images, int seed)
+    {
+        if (Transforms.IsIdentity) return images.clone();
+        return new BatchAugmenter(Transforms).Apply(images, new Random(seed));
+    }
+
     /// <summary>Frees the decoded images of every loader.</summary>
     public void Dispose()
     {
@@ -189,7 +202,7 @@ public sealed partial class ImageDataBunch : IDisposable
             var cache = keep ? kept.Select(i => decoded[offset + i]).ToArray() : null;
             var store = new ImageStore(sources, cache, options.Size, options.ResizeMethod, options.MaxPixels, log);
             return new DataLoader(items, store, options.Size, options.BatchSize, shuffle, shuffle ? options.Transforms : null,
-                options.Seed, options.Prefetch, options.ResizeMethod);
+                options.Seed, options.Prefetch, options.ResizeMethod, options.NumWorkers);
         }
 
         var trainLoader = MakeLoader(train, 0, shuffle: true);

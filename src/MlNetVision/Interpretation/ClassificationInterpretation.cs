@@ -48,7 +48,9 @@ public sealed partial class ClassificationInterpretation
         for (int i = 0; i < n; i++)
         {
             if ((uint)targets[i] >= (uint)c)
-                throw new ArgumentException($"Target {targets[i]} of item {i} is not a class index in 0..{c - 1}.", nameof(targets));
+                throw new ArgumentException(targets[i] < 0
+                    ? $"Item {i} has no label (target {targets[i]}): only labelled items (a validation split, not a test split) can be interpreted."
+                    : $"Target {targets[i]} of item {i} is not a class index in 0..{c - 1}.", nameof(targets));
             if (predicted is not null && (uint)predicted[i] >= (uint)c)
                 throw new ArgumentException($"Prediction {predicted[i]} of item {i} is not a class index in 0..{c - 1}.", nameof(predicted));
         }

@@ -8,7 +8,8 @@ namespace MlNetVision.Interpretation;
 /// predicted classes along the bottom, and the count (or row share) written in every cell.
 /// </summary>
 /// <remarks>
-/// The picture is square, <c>2 × Margin + L + C × CellSize</c> pixels on each side for C classes, where L, the room
+/// The picture is square, <c>2 × Margin + L + C × cell</c> pixels on each side for C classes, where
+/// <c>cell = min(CellSize, max(20, MaxGridSize / C))</c> and L, the room
 /// for class names, is the width of the longest name plus 10 pixels, at most <c>LabelAreaSize</c>.
 /// Cell text is white on cells above half the largest value (fastai's threshold), black otherwise.
 /// </remarks>
@@ -39,20 +40,12 @@ public static class ConfusionMatrixPlot
     /// <param name="normalize">Whether cells show row shares instead of counts; overrides <see cref="ConfusionMatrixPlotOptions.Normalize"/>.</param>
     /// <param name="options">Layout; null for the defaults.</param>
     /// <returns>The full path written.</returns>
-    public static string Save(ClassificationInterpretation interpretation, string path, bool normalize = false, ConfusionMatrixPlotOptions? options = null)
-    {
-        var o = options ?? new ConfusionMatrixPlotOptions();
-        var effective = new ConfusionMatrixPlotOptions
-        {
-            Normalize = normalize, Title = o.Title, Decimals = o.Decimals, CellSize = o.CellSize,
-            LabelAreaSize = o.LabelAreaSize, Margin = o.Margin, FontSize = o.FontSize,
-        };
-        return AtomicFile.WriteAllBytes(path, Render(interpretation, effective));
-    }
+    public static string Save(ClassificationInterpretation interpretation, string path, bool normalize = false, ConfusionMatrixPlotOptions? options = null) =>
+        AtomicFile.WriteAllBytes(path, Render(interpretation, (options ?? new ConfusionMatrixPlotOptions()).WithNormalize(normalize)));
 
     private static byte[] Render(IReadOnlyList<string> classes, int[,] counts, double[,]? shares, ConfusionMatrixPlotOptions o)
     {
-        int c = classes.Count, cell = o.CellSize, m = o.Margin;
+        int c = classes.Count, cell = Math.Min(o.CellSize, Math.Max(20, o.MaxGridSize / c)), m = o.Margin;
         float nameSize = Math.Min(o.FontSize, cell * 0.45f);
         int labels;
         using (var measure = CanvasText.Paint(nameSize, SKColors.Black))

@@ -15,9 +15,16 @@ public sealed class ConfusionMatrixPlotOptions
     /// <value>The default value is 2.</value>
     public int Decimals { get; set; } = 2;
 
-    /// <summary>The side of each square cell, in pixels.</summary>
+    /// <summary>The side of each square cell, in pixels (lowered for many classes, see <see cref="MaxGridSize"/>).</summary>
     /// <value>The default value is 56.</value>
     public int CellSize { get; set; } = 56;
+
+    /// <summary>
+    /// The largest side of the grid of cells, in pixels: with many classes cells shrink to
+    /// <c>max(20, MaxGridSize / classes)</c> so that 37 pet breeds still give a picture about 1,700 pixels wide.
+    /// </summary>
+    /// <value>The default value is 1400.</value>
+    public int MaxGridSize { get; set; } = 1400;
 
     /// <summary>
     /// The most room for class names left of and below the grid, in pixels: the room is the longest name plus 10 pixels,
@@ -33,4 +40,12 @@ public sealed class ConfusionMatrixPlotOptions
     /// <summary>The font size of class names and titles, in pixels.</summary>
     /// <value>The default value is 14.</value>
     public float FontSize { get; set; } = 14;
+
+    /// <summary>A copy of these options with <see cref="Normalize"/> set to <paramref name="normalize"/>.</summary>
+    internal ConfusionMatrixPlotOptions WithNormalize(bool normalize)
+    {
+        var copy = (ConfusionMatrixPlotOptions)MemberwiseClone();
+        copy.Normalize = normalize;
+        return copy;
+    }
 }

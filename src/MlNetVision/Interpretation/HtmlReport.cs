@@ -34,6 +34,7 @@ public static class HtmlReport
         figure img { max-width: 100%; height: auto; border: 1px solid #e3e8ef; }
         figcaption { font-size: 0.85em; color: #555; margin-top: 4px; }
         .plots { display: flex; flex-wrap: wrap; gap: 16px; }
+        .plots > figure { flex: 1 1 0; min-width: 320px; margin: 0; }
         .muted { color: #666; font-size: 0.9em; }
         """;
 
@@ -62,12 +63,7 @@ public static class HtmlReport
 
         if (report.Interpretation is { } interp)
         {
-            var cmOptions = options.ConfusionMatrixPlot;
-            var cmPng = ConfusionMatrixPlot.Render(interp, new ConfusionMatrixPlotOptions
-            {
-                Normalize = options.NormalizeConfusionMatrix, Title = cmOptions.Title, Decimals = cmOptions.Decimals, CellSize = cmOptions.CellSize,
-                LabelAreaSize = cmOptions.LabelAreaSize, Margin = cmOptions.Margin, FontSize = cmOptions.FontSize,
-            });
+            var cmPng = ConfusionMatrixPlot.Render(interp, options.ConfusionMatrixPlot.WithNormalize(options.NormalizeConfusionMatrix));
             var caption = string.Create(CultureInfo.InvariantCulture,
                 $"{interp.Count} items, accuracy {interp.Accuracy():0.0000}, error rate {1 - interp.Accuracy():0.0000}");
             sections.Add(("confusion", "Confusion matrix", Figure(cmPng, "Confusion matrix", caption)));

@@ -4,7 +4,7 @@ namespace MlNetVision.Interpretation;
 /// Everything a training report can show, as data; every piece is optional and absent pieces leave their section
 /// out. Filled by the learner API or the ML.NET API alike, then written by <see cref="HtmlReport"/>.
 /// </summary>
-public sealed record TrainingReport
+public sealed partial record TrainingReport
 {
     /// <summary>The page title and main heading.</summary>
     /// <value>The default value is <c>"Training report"</c>.</value>

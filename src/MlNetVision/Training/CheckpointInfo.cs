@@ -15,6 +15,9 @@ public sealed record CheckpointInfo(
     string Architecture, string[] Classes, int ImageSize, PixelNormalization Normalization,
     int[] HiddenSizes, double Dropout, bool ConcatPool, DateTime SavedUtc)
 {
+    /// <summary>How images were brought to the square size (<c>Crop</c>, <c>Pad</c> or <c>Squish</c>); predictions should load images the same way.</summary>
+    public string ResizeMethod { get; init; } = nameof(Data.ResizeMethod.Crop);
+
     /// <summary>The head options to rebuild the model with.</summary>
     public HeadOptions Head => new() { HiddenSizes = HiddenSizes, Dropout = Dropout, ConcatPool = ConcatPool };
 }

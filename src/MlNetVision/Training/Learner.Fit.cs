@@ -17,6 +17,7 @@ public sealed partial class Learner
     /// <param name="cancellationToken">Stops the fit after the current batch; then <see cref="OperationCanceledException"/> is thrown.</param>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the weights are those from before the epoch.</exception>
     /// <exception cref="InsufficientMemoryException">Ran out of memory; the message suggests a smaller batch size.</exception>
+    /// <exception cref="InvalidOperationException">The training set does not fill one batch.</exception>
     public void Fit(int epochs, LearningRate? lr = null, double? wd = null, IEnumerable<LearnerCallback>? callbacks = null, CancellationToken cancellationToken = default)
     {
         var rates = (lr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
@@ -93,6 +94,9 @@ public sealed partial class Learner
         var callbacks = CallbacksFor(extra, console).ToArray();
         var progress = callbacks.OfType<ConsoleProgress>().FirstOrDefault();
         var batches = TrainBatchesPerEpoch();
+        if (batches == 0)
+            throw new InvalidOperationException(
+                $"The training set ({Data.Train.Count} images) does not fill one batch of {Data.BatchSize}; the last partial batch is dropped as in fastai. Use a smaller batch size.");
         State.Reset(epochs, batches);
         State.Optimizer = Optimizer;
         if (maxIterations is { } cap) State.TotalIterations = cap;
@@ -223,7 +227,7 @@ public sealed partial class Learner
             "run LrFind and pick a smaller one. The weights were restored to what they were before this epoch.");
     }
 
-    private static bool IsOutOfMemory(Exception ex) =>
+    internal static bool IsOutOfMemory(Exception ex) =>
         ex is OutOfMemoryException && ex is not InsufficientMemoryException
         || ex is ExternalException or InvalidOperationException && (ex.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
             || ex.Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)

@@ -11,7 +11,8 @@ public sealed partial class Learner
     /// learning rate of every group grows exponentially from <paramref name="startLr"/> towards <paramref name="endLr"/>
     /// (batch <c>i</c> uses <c>start·(end/start)^(i/numIt)</c>), recording the smoothed loss; with
     /// <paramref name="stopDiv"/> it stops once that loss exceeds 4× its minimum or is NaN. Afterwards the weights, the
-    /// optimiser state, the frozen state and torch's random generator are restored in memory exactly (no temp files).
+    /// optimiser state, the frozen state, torch's random generator and the training loader's epoch counter are restored in
+    /// memory exactly (no temp files), so a later fit is the same as without the sweep.
     /// The recorder holds the sweep; draw it with <see cref="RecorderPlots.LrFind"/>.
     /// </summary>
     /// <param name="startLr">First learning rate; default 1e-7.</param>
@@ -30,6 +31,7 @@ public sealed partial class Learner
         var frozen = CaptureFrozenState();
         var frozenGroups = FrozenGroups;
         using var rng = torch.random.get_rng_state();
+        var loaderEpoch = Data.Train.Epoch;
         var finder = new LrFinder(numIt, stopDiv);
         try
         {
@@ -47,6 +49,7 @@ public sealed partial class Learner
             Optimizer.Restore(optimizer);
             RestoreFrozenState(frozen, frozenGroups);
             torch.random.set_rng_state(rng);
+            Data.Train.Epoch = loaderEpoch;
         }
         return new LrFindResult(finder.Lrs, finder.Losses, finder.StopReason);
     }

@@ -23,6 +23,15 @@ public sealed partial class Learner
         return Predict(image);
     }
 
+    /// <summary>Predicts the class of one encoded image (JPEG, PNG, BMP, GIF or WebP bytes), loaded as the validation set is.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public Prediction Predict(byte[] encodedImage)
+    {
+        using var scope = torch.NewDisposeScope();
+        var image = ImageLoader.LoadForInference(encodedImage, Data.ImageSize, Data.ResizeMethod);
+        return Predict(image);
+    }
+
     /// <summary>Predicts the class of one image tensor: float32 <c>[3, H, W]</c>, RGB in 0..1.</summary>
     public Prediction Predict(Tensor image)
     {

@@ -16,7 +16,8 @@ public sealed partial class Learner
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var head = Options.Head;
         var info = new CheckpointInfo(Model.Architecture.Name, Classes.ToArray(), Data.ImageSize, Model.Architecture.Normalization,
-            head.HiddenSizes, head.Dropout, head.ConcatPool, DateTime.UtcNow);
+            head.HiddenSizes, head.Dropout, head.ConcatPool, DateTime.UtcNow)
+        { ResizeMethod = Data.ResizeMethod.ToString() };
         return Checkpoint.Write(CheckpointPath(name), Model, info);
     }
 

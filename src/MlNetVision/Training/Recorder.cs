@@ -19,6 +19,7 @@ public sealed class Recorder : LearnerCallback
     private readonly List<double> _moms = [];
     private readonly List<EpochResult> _epochs = [];
     private readonly List<int> _epochEnds = [];
+    private readonly List<IReadOnlyList<EpochResult>> _history = [];
     private double _movingAverage;
     private int _count;
 
@@ -42,6 +43,9 @@ public sealed class Recorder : LearnerCallback
 
     /// <summary>The number of batches recorded at the end of each epoch (where validation points go on the loss plot).</summary>
     public IReadOnlyList<int> EpochEnds => _epochEnds;
+
+    /// <summary>The epoch table of every fit of this learner so far (the learning-rate finder excluded), oldest first; <see cref="Epochs"/> is the last one.</summary>
+    public IReadOnlyList<IReadOnlyList<EpochResult>> FitHistory => _history;
 
     /// <summary>Names of the metric columns, in order.</summary>
     public IReadOnlyList<string> MetricNames { get; private set; } = [];
@@ -85,6 +89,12 @@ public sealed class Recorder : LearnerCallback
     {
         if (learner.State.LastEpoch is { } row) _epochs.Add(row);
         _epochEnds.Add(_losses.Count);
+    }
+
+    /// <inheritdoc/>
+    public override void AfterFit(Learner learner)
+    {
+        if (_epochs.Count > 0 && _epochs.All(e => double.IsFinite(e.ValidLoss))) _history.Add(_epochs.ToArray());
     }
 
     /// <summary>Draws training and validation losses to a PNG (see <see cref="RecorderPlots.Losses"/>).</summary>

@@ -1,4 +1,5 @@
 using MlNetVision.Data;
+using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -138,6 +139,82 @@ public sealed class ImageDataBunchTests : DataTestsBase
             Assert.Equal(6, all.Distinct().Count());
         }
         Assert.Equal(2, bunch.Train.Epoch);
+    }
+
+    [Fact]
+    public void Should_ServeTheSameBatchesAsTheCache_When_TheCacheDoesNotFit()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 4, 2));
+        using var cached = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        var options = Small(batchSize: 4);
+        options.MaxCacheBytes = 0;
+        using var uncached = ImageDataBunch.FromFolder(root, options);
+
+        Assert.True(cached.Train.IsCached);
+        Assert.False(uncached.Train.IsCached);
+        var a = Collect(cached.Train);
+        var b = Collect(uncached.Train);
+        Assert.Equal(a.Select(x => x.Indices), b.Select(x => x.Indices));
+        Assert.Equal(a.Select(x => x.Sum), b.Select(x => x.Sum));
+        Assert.Equal(Collect(cached.Valid).Select(x => x.Sum), Collect(uncached.Valid).Select(x => x.Sum));
+    }
+
+    [Fact]
+    public void Should_PutBatchesInTheCallersDisposeScope_When_EnumeratingInsideAScope()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["a", "b"], 4, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        Tensor images;
+        using (var scope = NewDisposeScope())
+        {
+            using var e = bunch.Train.GetEnumerator();
+            Assert.True(e.MoveNext());
+            images = e.Current.Images;
+            Assert.False(images.IsInvalid);
+        }
+        Assert.True(images.IsInvalid);
+    }
+
+    [Fact]
+    public void Should_AugmentAlreadySizedImagesReproducibly_When_CallingAugment()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["a", "b"], 3, 2));
+        using var bunch = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        using var batch = bunch.Valid.GetBatch([0, 1, 2, 3]);
+
+        using var a = bunch.Augment(batch.Images, 9);
+        using var b = bunch.Augment(batch.Images, 9);
+
+        Assert.Equal(batch.Images.shape, a.shape);
+        Assert.True(a.allclose(b));
+        Assert.False(a.allclose(batch.Images));
+    }
+
+    [Theory]
+    [InlineData(ResizeMethod.Pad)]
+    [InlineData(ResizeMethod.Squish)]
+    [InlineData(ResizeMethod.Crop)]
+    public void Should_ServeSquareImagesLikeInference_When_UsingEachResizeMethod(ResizeMethod method)
+    {
+        var root = Track(ImageFiles.NewFolder("rm"));
+        for (var i = 0; i < 4; i++)
+        {
+            ImageFiles.Marked(Path.Combine(root, "train", "w", $"w{i}.png"), ImageFiles.ClassColor(0), SKColors.White, 50 + i * 10, 20, 8);
+            ImageFiles.Marked(Path.Combine(root, "valid", "w", $"v{i}.png"), ImageFiles.ClassColor(0), SKColors.White, 20, 45 + i * 5, 8);
+        }
+        var options = Small(size: 16, batchSize: 2);
+        options.ResizeMethod = method;
+        using var bunch = ImageDataBunch.FromFolder(root, options);
+
+        foreach (var batch in bunch.Train)
+            using (batch) Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.Images.shape);
+        for (var i = 0; i < bunch.Valid.Count; i++)
+        {
+            using var item = bunch.Valid.LoadItem(i);
+            using var inference = ImageLoader.LoadForInference(bunch.Valid.Items[i].Path, 16, method);
+            Assert.True(item.allclose(inference));
+        }
+        Assert.Equal(method, bunch.ResizeMethod);
     }
 
     private static List<(int[] Indices, float Sum)> Collect(DataLoader loader)

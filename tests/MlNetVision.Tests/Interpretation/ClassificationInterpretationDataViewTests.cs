@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.Interpretation;
+using SkiaSharp;
 
 namespace MlNetVision.Tests.Interpretation;
 
@@ -79,6 +80,28 @@ public sealed class ClassificationInterpretationDataViewTests : IDisposable
         var fromText = ClassificationInterpretation.FromDataView(withText, new InterpretationColumns { LabelColumnName = "LabelText" });
         Assert.Equal(fromKey.Targets, fromText.Targets);
         Assert.Equal(fromKey.ConfusionMatrix(), fromText.ConfusionMatrix());
+    }
+
+    [Fact]
+    public void Should_DecodeImageBytes_When_ImageBytesColumnIsSet()
+    {
+        var (ml, scored, _) = TrainAndScore();
+        var withBytes = ml.Transforms.LoadRawImageBytes("ImageBytes", imageFolder: null, inputColumnName: "ImagePath").Fit(scored).Transform(scored);
+        var interp = ClassificationInterpretation.FromDataView(withBytes, new InterpretationColumns { ImageBytesColumnName = "ImageBytes" });
+        Assert.NotNull(interp.Items);
+        Assert.Null(interp.Items!.Describe(0)); // images come from memory, not from paths
+        using var fromBytes = interp.Items.Load(3);
+        using var fromFile = SKBitmap.Decode(ClassificationInterpretation.FromDataView(scored).Items!.Describe(3));
+        Assert.Equal(fromFile.Bytes, fromBytes.Bytes);
+    }
+
+    [Fact]
+    public void Should_PredictArgMaxOfScores_When_PredictedLabelColumnIsAbsent()
+    {
+        var (ml, scored, _) = TrainAndScore();
+        var withoutPrediction = ml.Transforms.DropColumns("PredictedLabel").Fit(scored).Transform(scored);
+        var interp = ClassificationInterpretation.FromDataView(withoutPrediction);
+        Assert.Equal(ClassificationInterpretation.FromDataView(scored).Predicted, interp.Predicted);
     }
 
     [Fact]

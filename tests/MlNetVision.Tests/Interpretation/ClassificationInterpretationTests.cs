@@ -105,6 +105,14 @@ public class ClassificationInterpretationTests
     }
 
     [Fact]
+    public void Should_ExplainUnlabelledItems_When_TargetIsMinusOne()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            ClassificationInterpretation.FromPredictions(HandCountedCase.Classes, HandCountedCase.Probabilities, [0, 0, 0, 1, 1, 1, 2, -1]));
+        Assert.Contains("Item 7 has no label", ex.Message);
+    }
+
+    [Fact]
     public void Should_UseMlNetConventions_When_ColumnsAreDefault()
     {
         var c = new InterpretationColumns();

@@ -128,6 +128,28 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Should_ShrinkCells_When_ThereAreManyClasses()
+    {
+        // 37 classes (the pets of lesson 1), item i of class i % 37 predicted as (i + i / 37) % 37.
+        var classes = Enumerable.Range(0, 37).Select(k => $"breed_{k:D2}_with_a_long_name").ToArray();
+        int n = 37 * 4;
+        var probabilities = new float[n, 37];
+        var targets = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            targets[i] = i % 37;
+            probabilities[i, (i + i / 37) % 37] = 0.9f;
+            probabilities[i, (i + i / 37 + 1) % 37] = 0.1f;
+        }
+        var interp = ClassificationInterpretation.FromPredictions(classes, probabilities, targets);
+        Assert.Equal(1, interp.ConfusionMatrix()[5, 7]); // item 79 = 37·2 + 5: class 5 predicted as 7
+        using var bitmap = SKBitmap.Decode(ConfusionMatrixPlot.Render(interp));
+        int cell = 1400 / 37; // 37 px
+        Assert.Equal(2 * 44 + 140 + 37 * cell, bitmap.Width);
+        Assert.Equal(new SKColor(0xF7, 0xFB, 0xFF), bitmap.GetPixel(44 + 140 + 20 * cell + 2, 44 + 2)); // cell [0, 20]: 0
+    }
+
+    [Fact]
     public void Should_HaveDocumentedDefaults_When_OptionsAreNew()
     {
         var t = new TopLossesPlotOptions();
@@ -144,6 +166,7 @@ public sealed class PlotTests : IDisposable
         Assert.Equal("Confusion matrix", c.Title);
         Assert.Equal(2, c.Decimals);
         Assert.Equal(56, c.CellSize);
+        Assert.Equal(1400, c.MaxGridSize);
         Assert.Equal(140, c.LabelAreaSize);
         Assert.Equal(44, c.Margin);
         Assert.Equal(14f, c.FontSize);

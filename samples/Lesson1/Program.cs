@@ -1,0 +1,73 @@
+// fast.ai lesson 1 ("what's your pet"), step by step in C#. Each step carries the fastai v1 Python line it mirrors.
+// Default data: the committed Fashion-MNIST sample (10 classes, 100 train + 30 valid images each) at 64 px, so the
+// whole lesson runs in a few minutes on a CPU. Pass a folder (train/ and valid/ with one folder per class, or one
+// folder of class folders) to run it on your own images:  dotnet run --project samples/Lesson1 -- /path/to/images [size]
+using System.Globalization;
+using MlNetVision.Data;
+using MlNetVision.Interpretation;
+using MlNetVision.Models;
+using MlNetVision.Training;
+
+var path = args.Length > 0 ? args[0] : FindSampleData();
+var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
+
+// data = ImageDataBunch.from_folder(path, ds_tfms=get_transforms(), size=224, bs=64).normalize(imagenet_stats)
+// (Normalisation lives in the model here: each architecture carries its own statistics.)
+using var data = ImageDataBunch.FromFolder(path, new ImageDataBunchOptions { Size = size, BatchSize = 64, Seed = 42 });
+Console.WriteLine(data);
+
+// data.show_batch(rows=3, figsize=(7,6))
+Console.WriteLine($"Batch preview: {data.ShowBatch(Path.Combine(data.Path, "models", "show_batch.png"), rows: 3)}");
+
+// learn = cnn_learner(data, models.resnet34, metrics=error_rate)
+// ResNet18MlNet is the ImageNet-trained ResNet18 that ships offline in ML.NET's DnnImageFeaturizer package.
+using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet);
+
+// learn.fit_one_cycle(4)
+Console.WriteLine("\nStage 1: train the head (body frozen)");
+learn.FitOneCycle(4);
+
+// learn.save('stage-1')
+Console.WriteLine($"Saved {learn.Save("stage-1")}");
+
+// learn.unfreeze()
+learn.Unfreeze();
+
+// learn.lr_find()
+Console.WriteLine("\nLearning-rate finder (weights are restored afterwards)");
+var lrFind = learn.LrFind();
+
+// learn.recorder.plot()
+var lrPlot = RecorderPlots.LrFind(lrFind, Path.Combine(learn.ModelDirectory, "lr_find.png"));
+Console.WriteLine($"Suggested learning rate (valley): {lrFind.Suggested:0.##e+0}, steepest: {lrFind.Steepest:0.##e+0}, min/10: {lrFind.MinimumDiv10:0.##e+0}");
+Console.WriteLine($"Plot: {lrPlot}");
+
+// learn.fit_one_cycle(2, max_lr=slice(1e-6,1e-4))
+Console.WriteLine("\nStage 2: fine-tune everything with discriminative learning rates");
+learn.FitOneCycle(2, LearningRate.Slice(1e-6, 1e-4));
+
+// learn.recorder.plot_losses()
+Console.WriteLine($"Loss plot: {learn.Recorder.PlotLosses(Path.Combine(learn.ModelDirectory, "losses.png"))}");
+
+// learn.save('stage-2')
+Console.WriteLine($"Saved {learn.Save("stage-2")}");
+
+// interp = ClassificationInterpretation.from_learner(learn)
+var interp = ClassificationInterpretation.FromLearner(learn);
+// interp.most_confused(min_val=2)
+Console.Write(InterpretationTextTables.MostConfused(interp, minVal: 2));
+// interp.plot_top_losses(9, figsize=(15,11)); interp.plot_confusion_matrix(figsize=(12,12), dpi=60)
+Console.WriteLine($"Top losses: {interp.PlotTopLosses(9, Path.Combine(learn.ModelDirectory, "top_losses.png"))}");
+Console.WriteLine($"Confusion matrix: {interp.PlotConfusionMatrix(Path.Combine(learn.ModelDirectory, "confusion_matrix.png"))}");
+// One self-contained HTML file with all of the above
+Console.WriteLine($"Report: {HtmlReport.Save(TrainingReport.FromLearner(learn, lrFind, interp), Path.Combine(learn.ModelDirectory, "report.html"))}");
+
+static string FindSampleData()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        var candidate = Path.Combine(dir.FullName, "samples", "data", "fashion-mnist-sample");
+        if (Directory.Exists(candidate)) return candidate;
+    }
+    throw new DirectoryNotFoundException("samples/data/fashion-mnist-sample not found; pass a folder of images as the first argument.");
+}

@@ -1,0 +1,315 @@
+using MlNetVision.Data;
+using MlNetVision.Models;
+using MlNetVision.Training;
+using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Metrics;
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Tests.Training;
+
+/// <summary>The learner's mechanics on a tiny real subset (6 train + 3 valid images per class, 32 px).</summary>
+public sealed class LearnerTests : IDisposable
+{
+    private readonly FashionSample _sample = new();
+    private readonly string _path;
+
+    public LearnerTests() => _path = _sample.Subset(6, 3);
+
+    public void Dispose() => _sample.Dispose();
+
+    private ImageDataBunch Tiny(int seed = 42) => FashionSample.Bunch(_path, size: 32, batchSize: 16, seed: seed);
+
+    private static Learner Create(ImageDataBunch data, bool pretrained = true, LearnerOptions? options = null)
+    {
+        options ??= new LearnerOptions();
+        options.Pretrained = pretrained;
+        options.ProgressWriter = null;
+        return VisionLearner.Create(data, Architectures.ResNet18MlNet, options);
+    }
+
+    private static Dictionary<string, float[]> Weights(Learner learn) =>
+        learn.Model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
+            .ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+
+    private static void AssertSameWeights(Dictionary<string, float[]> expected, Dictionary<string, float[]> actual)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, values) in expected) Assert.True(values.AsSpan().SequenceEqual(actual[name]), $"{name} differs");
+    }
+
+    [Fact]
+    public void Should_FreezeAllButBatchNormAndHead_When_PretrainedLearnerIsCreated()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        Assert.Equal(2, learn.FrozenGroups);
+        Assert.Equal(3, learn.LayerGroups.Count);
+        Assert.False(learn.IsTrainable("body.conv1.weight"));
+        Assert.True(learn.IsTrainable("body.bn1.weight"));
+        Assert.False(learn.IsTrainable("body.layer4.1.conv2.weight"));
+        Assert.True(learn.IsTrainable("body.layer4.1.bn2.bias"));
+        Assert.All(learn.LayerGroups[2], p => Assert.True(p.Parameter.requires_grad));
+
+        learn.FreezeTo(1);
+        Assert.False(learn.IsTrainable("body.layer1.0.conv1.weight"));
+        Assert.True(learn.IsTrainable("body.layer3.0.conv1.weight"));
+        learn.Unfreeze();
+        Assert.All(learn.LayerGroups.SelectMany(g => g), p => Assert.True(p.Parameter.requires_grad, p.Name));
+        learn.Freeze();
+        Assert.Equal(2, learn.FrozenGroups);
+
+        using var noBn = Create(data, options: new LearnerOptions { TrainBn = false });
+        Assert.False(noBn.IsTrainable("body.bn1.weight"));
+        Assert.All(noBn.LayerGroups[2], p => Assert.True(p.Parameter.requires_grad, p.Name));
+    }
+
+    [Fact]
+    public void Should_GiveFrozenParametersNoGradientAndKeepThem_When_Training()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var before = Weights(learn);
+        learn.Fit(1, 1e-3);
+        var after = Weights(learn);
+        var conv = learn.LayerGroups[0].First(p => p.Name == "body.conv1.weight").Parameter;
+        Assert.Null(conv.grad);
+        Assert.True(before["body.conv1.weight"].AsSpan().SequenceEqual(after["body.conv1.weight"]));
+        Assert.False(before["body.bn1.weight"].AsSpan().SequenceEqual(after["body.bn1.weight"]));
+        Assert.False(before[learn.LayerGroups[2][^1].Name].AsSpan().SequenceEqual(after[learn.LayerGroups[2][^1].Name]));
+        Assert.Equal(data.Train.BatchCount, learn.Recorder.LearningRates.Count);
+        Assert.All(learn.Recorder.LearningRates, lrs => Assert.Equal([1e-3, 1e-3, 1e-3], lrs));
+    }
+
+    [Fact]
+    public void Should_SuggestARateInRangeAndRestoreEverything_When_FindingTheLearningRate()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.FreezeTo(1);
+        var before = Weights(learn);
+        var frozen = learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad).ToArray();
+
+        var loaderEpoch = data.Train.Epoch;
+        var result = learn.LrFind(startLr: 1e-5, endLr: 10, numIt: 20);
+
+        AssertSameWeights(before, Weights(learn));
+        Assert.Equal(frozen, learn.LayerGroups.SelectMany(g => g).Select(p => p.Parameter.requires_grad));
+        Assert.Equal(1, learn.FrozenGroups);
+        Assert.Equal(loaderEpoch, data.Train.Epoch);
+        Assert.InRange(result.LearningRates.Count, 5, 20);
+        Assert.Equal(1e-5, result.LearningRates[0], 1e-12);
+        for (int i = 1; i < result.LearningRates.Count; i++)
+            Assert.Equal(1e-5 * Math.Pow(1e6, i / 20.0), result.LearningRates[i], 1e-9 * result.LearningRates[i]);
+        Assert.NotNull(result.Suggested);
+        Assert.InRange(result.Suggested!.Value, result.LearningRates[0], result.LearningRates[^1]);
+        Assert.InRange(result.Steepest!.Value, result.LearningRates[0], result.LearningRates[^1]);
+        Assert.InRange(result.MinimumDiv10!.Value, result.LearningRates[0] / 10, result.LearningRates[^1] / 10);
+
+        var png = RecorderPlots.LrFind(result, Path.Combine(_path, "lr_find.png"), 600, 400);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal(600, bitmap.Width);
+    }
+
+    [Fact]
+    public void Should_PredictTheSame_When_LoadingASavedCheckpointIntoAFreshLearner()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.Fit(1, 1e-3);
+        var path = learn.Save("stage-1");
+        Assert.Equal(Path.Combine(data.Path, "models", "stage-1.ckpt"), path);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+        var image = data.Valid.Items[0].Path;
+        var expected = learn.Predict(image);
+
+        using var fresh = Create(data, pretrained: false);
+        Assert.NotEqual(expected.Probabilities, fresh.Predict(image).Probabilities);
+        fresh.Load("stage-1");
+        var actual = fresh.Predict(image);
+        Assert.Equal(expected.Index, actual.Index);
+        Assert.Equal(expected.Class, data.Classes[expected.Index]);
+        Assert.Equal(expected.Probabilities, actual.Probabilities);
+        Assert.Equal(expected.Probabilities, fresh.Predict(File.ReadAllBytes(image)).Probabilities);
+        AssertSameWeights(Weights(learn), Weights(fresh));
+
+        var (model, info) = Checkpoint.LoadModel(path);
+        using (model)
+        {
+            Assert.Equal(data.Classes, info.Classes);
+            Assert.Equal(32, info.ImageSize);
+            Assert.Equal(Architectures.ResNet18MlNet.Name, info.Architecture);
+            Assert.Equal("Crop", info.ResizeMethod);
+        }
+    }
+
+    [Fact]
+    public void Should_FailClearly_When_LoadingACheckpointOfOtherClassesOrArchitecture()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.Save("ten-classes");
+
+        var fewer = _sample.Subset(6, 3, ["bag", "coat", "dress"]);
+        Directory.CreateDirectory(Path.Combine(fewer, "models"));
+        File.Copy(learn.CheckpointPath("ten-classes"), Path.Combine(fewer, "models", "ten-classes.ckpt"));
+        using var threeData = FashionSample.Bunch(fewer, 32, 16);
+        using var three = Create(threeData);
+        var classes = Assert.Throws<CheckpointMismatchException>(() => three.Load("ten-classes"));
+        Assert.Contains("10 classes", classes.Message);
+
+        using var other = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { Pretrained = false, ProgressWriter = null });
+        var arch = Assert.Throws<CheckpointMismatchException>(() => other.Load("ten-classes"));
+        Assert.Contains("resnet18-mlnet", arch.Message);
+        Assert.Throws<FileNotFoundException>(() => other.Load("missing"));
+    }
+
+    [Fact]
+    public void Should_ProduceIdenticalWeights_When_TrainingTwiceWithTheSameSeed()
+    {
+        Dictionary<string, float[]> Run()
+        {
+            using var data = Tiny(seed: 7);
+            using var learn = Create(data, options: new LearnerOptions { Seed = 7 });
+            learn.Unfreeze();
+            learn.FitOneCycle(1, 1e-3);
+            return Weights(learn);
+        }
+        AssertSameWeights(Run(), Run());
+    }
+
+    [Fact]
+    public void Should_StopAndRestoreTheWeights_When_TheLossDiverges()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.Unfreeze();
+        var before = Weights(learn);
+        var ex = Assert.Throws<TrainingDivergedException>(() => learn.Fit(2, 1e12));
+        Assert.Contains("learning rate", ex.Message);
+        AssertSameWeights(before, Weights(learn));
+    }
+
+    [Fact]
+    public void Should_RunCallbacksInOrderAndStop_When_EarlyStoppingAndCancelling()
+    {
+        using var data = Tiny();
+        var constant = Metric.FromFunction("constant", (o, _) => torch.tensor(1f));
+        using var learn = Create(data, options: new LearnerOptions { Metrics = [new ErrorRate(), new Accuracy(), constant] });
+        var events = new EventLog();
+        learn.Fit(5, 1e-4, callbacks: [events, new EarlyStopping("constant", patience: 0, lowerIsBetter: false)]);
+        Assert.Equal(2, learn.Recorder.Epochs.Count);
+        Assert.Contains("no improvement in constant", learn.State.StopReason);
+        Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
+        Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
+        Assert.Equal(["BeforeValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(2));
+        Assert.Equal("AfterFit", events.Names[^1]);
+        Assert.Equal(1.0 - learn.Recorder.Epochs[^1]["error_rate"], learn.Recorder.Epochs[^1]["accuracy"], 6);
+
+        using var cts = new CancellationTokenSource();
+        var progress = new List<TrainingProgress>();
+        var reporting = new LearnerOptions { Progress = new SyncProgress(p => { progress.Add(p); cts.Cancel(); }) };
+        using var cancelled = Create(data, options: reporting);
+        Assert.Throws<OperationCanceledException>(() => cancelled.Fit(3, 1e-4, cancellationToken: cts.Token));
+        Assert.Single(cancelled.Recorder.Losses);
+        Assert.Equal(TrainingProgressKind.TrainingBatch, Assert.Single(progress).Kind);
+    }
+
+    [Fact]
+    public void Should_EndWithTheBestCheckpoint_When_SavingTheBestModel()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var save = new SaveModel("valid_loss", name: "best");
+        learn.Fit(2, 1e-3, callbacks: [save]);
+        Assert.InRange(save.Monitor.BestEpoch, 0, 1);
+        Assert.Equal(learn.Recorder.Epochs.Min(e => e.ValidLoss), save.Monitor.Best);
+        var (best, _) = Checkpoint.LoadModel(learn.CheckpointPath("best"));
+        using (best)
+        {
+            var saved = best.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+            AssertSameWeights(saved, Weights(learn));
+        }
+    }
+
+    [Fact]
+    public void Should_WriteTheEpochTable_When_AWriterIsGiven()
+    {
+        using var data = Tiny();
+        var writer = new StringWriter();
+        using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet, new LearnerOptions { ProgressWriter = writer });
+        learn.FitOneCycle(1);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("epoch", lines[0]);
+        Assert.Contains("train_loss", lines[0]);
+        Assert.Contains("error_rate", lines[0]);
+        Assert.Matches(@"^0\s+\d+\.\d{6}\s+\d+\.\d{6}\s+\d+\.\d{6}\s+00:\d\d", lines[1]);
+
+        var losses = learn.Recorder.PlotLosses(Path.Combine(_path, "losses.png"));
+        var lr = learn.Recorder.PlotLr(Path.Combine(_path, "lr.png"));
+        var metrics = learn.Recorder.PlotMetrics(Path.Combine(_path, "metrics.png"));
+        foreach (var png in new[] { losses, lr, metrics })
+        {
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.Equal(800, bitmap.Width);
+        }
+    }
+
+    [Fact]
+    public void Should_AverageZoomedViews_When_UsingTestTimeAugmentation()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var plain = learn.GetPreds();
+        var tta = learn.TTA();
+        Assert.Equal(plain.Targets, tta.Targets);
+        Assert.All(tta.Probabilities, p => Assert.Equal(1f, p.Sum(), 3));
+        Assert.NotEqual(plain.Probabilities[0], tta.Probabilities[0]);
+        var same = learn.TTA(beta: 1);
+        Assert.Equal(plain.Probabilities[0], same.Probabilities[0], new FloatComparer(1e-5f));
+    }
+
+    [Fact]
+    public void Should_UseFastAiDefaults_When_LearnerOptionsAreNew()
+    {
+        var o = new LearnerOptions();
+        Assert.True(o.Pretrained);
+        Assert.IsType<ErrorRate>(Assert.Single(o.Metrics));
+        Assert.Equal(0.01, o.WeightDecay);
+        Assert.True(o.TrainBn);
+        Assert.Null(o.Seed);
+        Assert.Equal("models", o.ModelDirectory);
+        Assert.Empty(o.Callbacks);
+        Assert.Null(o.Progress);
+        Assert.Same(Console.Out, o.ProgressWriter);
+        Assert.Equal([512], o.Head.HiddenSizes);
+        Assert.Equal(0.9, o.Optimizer.Beta1);
+    }
+
+    private sealed class EventLog : LearnerCallback
+    {
+        public List<string> Names { get; } = [];
+        public override void BeforeFit(Learner l) => Names.Add(nameof(BeforeFit));
+        public override void BeforeEpoch(Learner l) => Names.Add(nameof(BeforeEpoch));
+        public override void BeforeBatch(Learner l) => Names.Add(nameof(BeforeBatch));
+        public override void AfterLoss(Learner l) => Names.Add(nameof(AfterLoss));
+        public override void AfterBackward(Learner l) => Names.Add(nameof(AfterBackward));
+        public override void AfterStep(Learner l) => Names.Add(nameof(AfterStep));
+        public override void AfterBatch(Learner l) => Names.Add(nameof(AfterBatch));
+        public override void BeforeValidate(Learner l) => Names.Add(nameof(BeforeValidate));
+        public override void AfterEpoch(Learner l) => Names.Add(nameof(AfterEpoch));
+        public override void AfterFit(Learner l) => Names.Add(nameof(AfterFit));
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    private sealed class FloatComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(float obj) => 0;
+    }
+}
