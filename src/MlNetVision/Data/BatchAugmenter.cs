@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace MlNetVision.Data;
 
 /// <summary>
-/// Applies <see cref="TransformOptions"/> to a whole batch on tensors: one affine grid (flip, rotation, zoom), the
-/// symmetric perspective warp on that grid, one <c>grid_sample</c> with reflection padding, then lighting in logit
+/// Applies <see cref="TransformOptions"/> to a whole batch on tensors: flip, rotation, zoom and the symmetric
+/// perspective warp composed into one 3x3 matrix per image, one sampling grid for the batch, one <c>grid_sample</c>
+/// with reflection padding, then lighting in logit
 /// space — the formulas of fastai v1 (fastai/vision/transform.py), batched the way fastai v2 does on GPU.
 /// All random parameters are drawn from the given <see cref="Random"/>, so a seed fixes the result.
 /// </summary>
@@ -92,20 +93,16 @@ internal sealed class BatchAugmenter
         var x = images;
         if (draws.Any(d => !d.IsGeometricIdentity))
         {
-            var theta = tensor(draws.SelectMany(d => d.Theta).Select(v => (float)v).ToArray(), [b, 2, 3]);
-            var grid = nn.functional.affine_grid(theta, images.shape, align_corners: false);
-            if (draws.Any(d => d.Warp is not null))
-            {
-                var coeffs = tensor(draws.SelectMany(d => d.Warp ?? [1, 0, 0, 0, 1, 0, 0, 0]).Select(v => (float)v).ToArray(), [b, 1, 1, 8]);
-                var gx = grid[TensorIndex.Ellipsis, 0];
-                var gy = grid[TensorIndex.Ellipsis, 1];
-                Tensor C(int k) => coeffs[TensorIndex.Ellipsis, k];
-                var den = C(6) * gx + C(7) * gy + 1;
-                var nx = (C(0) * gx + C(1) * gy + C(2)) / den;
-                var ny = (C(3) * gx + C(4) * gy + C(5)) / den;
-                grid = stack([nx, ny], -1);
-            }
-            x = nn.functional.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Reflection, align_corners: false);
+            // One projective matrix per image: the warp applied after the affine part, on output coordinates.
+            var m = new float[b * 9];
+            for (var i = 0; i < b; i++) Compose(draws[i]).CopyTo(m, i * 9);
+            var matrices = tensor(m, [b, 3, 3]).transpose(1, 2);
+            long h = images.shape[2], w = images.shape[3];
+            var grid = matmul(BaseGrid(h, w), matrices);
+            grid = draws.Any(d => d.Warp is not null)
+                ? grid.narrow(2, 0, 2).div(grid.narrow(2, 2, 1))
+                : grid.narrow(2, 0, 2);
+            x = nn.functional.grid_sample(images, grid.reshape(b, h, w, 2), GridSampleMode.Bilinear, GridSamplePaddingMode.Reflection, align_corners: false);
         }
 
         if (draws.Any(d => d.Brightness != 0.5 || d.Contrast != 1))
@@ -120,6 +117,26 @@ internal sealed class BatchAugmenter
         }
 
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The row-major 3x3 matrix W·A of one image: A its affine part, W its perspective warp (identity when none).</summary>
+    internal static float[] Compose(Draw d)
+    {
+        var t = d.Theta;
+        var c = d.Warp ?? [1, 0, 0, 0, 1, 0, 0, 0];
+        var a = new double[,] { { t[0], t[1], t[2] }, { t[3], t[4], t[5] }, { 0, 0, 1 } };
+        var wm = new double[,] { { c[0], c[1], c[2] }, { c[3], c[4], c[5] }, { c[6], c[7], 1 } };
+        var r = Multiply(wm, a);
+        return [(float)r[0, 0], (float)r[0, 1], (float)r[0, 2], (float)r[1, 0], (float)r[1, 1], (float)r[1, 2], (float)r[2, 0], (float)r[2, 1], (float)r[2, 2]];
+    }
+
+    /// <summary>The homogeneous output coordinates (x, y, 1) of an h×w image, [h·w, 3], as <c>affine_grid</c> with <c>align_corners=false</c> places them.</summary>
+    private static Tensor BaseGrid(long h, long w)
+    {
+        var xs = linspace(-1 + 1.0 / w, 1 - 1.0 / w, w);
+        var ys = linspace(-1 + 1.0 / h, 1 - 1.0 / h, h);
+        var grid = stack([xs.view(1, w).expand(h, w), ys.view(h, 1).expand(h, w), ones(h, w)], -1);
+        return grid.view(h * w, 3);
     }
 
     /// <summary>fastai v1's <c>symmetric_warp</c>: the 8 perspective coefficients mapping the moved corners back to the original ones.</summary>

@@ -27,7 +27,7 @@ public static class OnnxScoringPipeline
     /// <summary>Creates the scoring transformer over <paramref name="onnxPath"/>.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="onnxPath">An ONNX file exported with <see cref="OnnxBatchLayout.SingleImage"/> and a fixed <paramref name="imageSize"/>.
-    /// ML.NET reads it when the transformer is created and again when the model is saved, so keep the file until then.</param>
+    /// Its bytes are handed to ML.NET as a stream (ML.NET keeps its own copy), so the file may be deleted afterwards.</param>
     /// <param name="classNames">Class names in the network's output order.</param>
     /// <param name="imageSize">The square side images are resized to; must match the size the ONNX file declares.</param>
     /// <param name="imageColumnName">The input column: text, a path to an image file.</param>
@@ -45,10 +45,11 @@ public static class OnnxScoringPipeline
 
         var indexKey = new HashingEstimator.ColumnOptions(IndexKeyTemp, index, numberOfBits: 31, combine: true);
         var lookup = IndexKeys(mlContext, indexKey, classNames.Count).Select((key, i) => new KeyValuePair<uint, string>(key, classNames[i])).ToList();
+        using var onnxBytes = File.OpenRead(onnxPath);
         var pipeline = mlContext.Transforms.LoadImages(ImageTemp, imageFolder, imageColumnName)
             .Append(mlContext.Transforms.ResizeImages(ImageTemp, imageSize, imageSize, ImageTemp, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
             .Append(mlContext.Transforms.ExtractPixels(input, ImageTemp))
-            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [input], onnxPath))
+            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [input], onnxBytes))
             .Append(mlContext.Transforms.CopyColumns(scoreColumnName, probabilities))
             .Append(mlContext.Transforms.Conversion.Hash(indexKey))
             .Append(mlContext.Transforms.Conversion.ConvertType(IndexKeyTemp, IndexKeyTemp, DataKind.UInt32))

@@ -19,7 +19,7 @@ public enum OnnxBatchLayout
 }
 
 /// <summary>Options of <see cref="OnnxExporter"/>: the input layout, the graph's names and what the file records.</summary>
-public sealed class OnnxExportOptions
+public sealed record OnnxExportOptions
 {
     /// <summary>The default name of the pixel input.</summary>
     public const string DefaultInputName = "pixels";
@@ -68,4 +68,5 @@ public sealed class OnnxExportOptions
     /// <summary>The ONNX operator set the graph is written for.</summary>
     /// <value>The default is 13 (supported by every ONNX Runtime since 1.6).</value>
     public int Opset { get; init; } = 13;
+
 }

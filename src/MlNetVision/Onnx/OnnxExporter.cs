@@ -98,8 +98,34 @@ public static class OnnxExporter
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "architecture", Value = model.Architecture.Name });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "input_scale", Value = options.InputScale.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         if (options.ClassNames is { } classNames)
+        {
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "class_names", Value = string.Join('\n', classNames) });
+            SlotNames(b, options.ProbabilitiesName, classNames);
+            proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = 2 });
+        }
         return proto;
+    }
+
+    /// <summary>
+    /// ML.NET's convention for slot names (what its own ONNX export writes): a node named <c>mlnet.&lt;output&gt;.SlotNames</c>
+    /// whose <c>keys_strings</c> attribute lists them. ML.NET's ONNX transformer then gives the output column a
+    /// <c>SlotNames</c> annotation, so the <c>Score</c> column names its classes. The node is a valid, unused
+    /// <c>LabelEncoder</c>, so ONNX Runtime accepts (and prunes) it.
+    /// </summary>
+    private static void SlotNames(OnnxGraphBuilder b, string output, IReadOnlyList<string> names)
+    {
+        var input = new TensorProto { Name = $"mlnet_{output}_slot_names_input", DataType = (int)DataType.String };
+        input.Dims.Add(1);
+        input.StringData.Add(ByteString.CopyFromUtf8(names[0]));
+        b.Graph.Initializer.Add(input);
+        var node = new NodeProto { OpType = "LabelEncoder", Domain = "ai.onnx.ml", Name = $"mlnet.{output}.SlotNames" };
+        node.Input.Add(input.Name);
+        node.Output.Add($"mlnet_{output}_slot_names_output");
+        var keys = new AttributeProto { Name = "keys_strings", Type = AttributeProto.Types.AttributeType.Strings };
+        keys.Strings.AddRange(names.Select(ByteString.CopyFromUtf8));
+        node.Attribute.Add(keys);
+        node.Attribute.Add(Ints("values_int64s", Enumerable.Range(0, names.Count).Select(i => (long)i).ToArray()));
+        b.Graph.Node.Add(node);
     }
 
     /// <summary>

@@ -125,4 +125,28 @@ public sealed class BatchAugmenterTests : DataTestsBase
         // |det| of the linear part = zoom^-2 in [1/1.21, 1] (rotation and flip keep areas).
         Assert.All(draws, d => Assert.InRange(Math.Abs(d.Theta[0] * d.Theta[4] - d.Theta[1] * d.Theta[3]), 1 / 1.21 - 1e-9, 1 + 1e-9));
     }
+
+    [Fact]
+    public void Should_EqualAffineGridFollowedByTheWarp_When_ComposingOneMatrixPerImage()
+    {
+        var aug = new BatchAugmenter(TransformOptions.FastAiDefaults());
+        var rng = new Random(3);
+        var draws = Enumerable.Range(0, 8).Select(_ => aug.DrawParameters(rng) with { Brightness = 0.5, Contrast = 1 }).ToArray();
+        using var x = rand(8, 3, 20, 24, generator: new Generator(1));
+        using var y = BatchAugmenter.Apply(x, draws);
+        // Reference: libtorch's affine_grid, then fastai's _apply_perspective on the grid, then grid_sample.
+        var theta = tensor(draws.SelectMany(d => d.Theta).Select(v => (float)v).ToArray(), [8, 2, 3]);
+        var grid = nn.functional.affine_grid(theta, x.shape, align_corners: false);
+        var coeffs = tensor(draws.SelectMany(d => d.Warp ?? [1, 0, 0, 0, 1, 0, 0, 0]).Select(v => (float)v).ToArray(), [8, 1, 1, 8]);
+        var gx = grid[TensorIndex.Ellipsis, 0];
+        var gy = grid[TensorIndex.Ellipsis, 1];
+        Tensor C(int k) => coeffs[TensorIndex.Ellipsis, k];
+        var den = C(6) * gx + C(7) * gy + 1;
+        var nx = (C(0) * gx + C(1) * gy + C(2)) / den;
+        var ny = (C(3) * gx + C(4) * gy + C(5)) / den;
+        grid = stack([nx, ny], -1);
+        var r = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Reflection, align_corners: false);
+        Assert.True(draws.Count(d => d.Warp is not null) > 2);
+        Assert.True(y.allclose(r, 1e-4, 1e-4), $"max diff {(y - r).abs().max().ToSingle()}");
+    }
 }

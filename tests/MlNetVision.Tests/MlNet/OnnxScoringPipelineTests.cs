@@ -43,9 +43,10 @@ public class OnnxScoringPipelineTests
         try
         {
             var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
-                new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224 });
+                new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224, ClassNames = TenClasses });
             var ml = new MLContext(seed: 1);
             var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
+            File.Delete(onnx); // the transformer holds its own copy
             var data = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = TestImages.Path("fashion-mnist-grid-224.png") }]);
             var scored = ToLabelNames(ml, transformer.Transform(data));
 
@@ -63,10 +64,14 @@ public class OnnxScoringPipelineTests
             keyColumn.GetKeyValues(ref keyValues);
             Assert.Equal(TenClasses, keyValues.DenseValues().Select(v => v.ToString()));
 
+            // The Score column names its slots after the classes, as ML.NET's own multiclass trainers do.
+            VBuffer<ReadOnlyMemory<char>> slotNames = default;
+            transformer.Transform(data).Schema["Score"].GetSlotNames(ref slotNames);
+            Assert.Equal(TenClasses, slotNames.DenseValues().Select(v => v.ToString()));
+
             // Save and load with ML.NET alone: the ONNX travels inside the zip.
             var zip = Path.Combine(dir, "model.zip");
             ml.Model.Save(transformer, data.Schema, zip);
-            File.Delete(onnx);
             var loaded = new MLContext().Model.Load(zip, out _);
             var again = ml.Data.CreateEnumerable<ScoredRow>(ToLabelNames(ml, loaded.Transform(data)), reuseRowObject: false).Single();
             Assert.Equal(row.Score, again.Score);

@@ -217,6 +217,22 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
+    public void Should_TrainTheHeadThenEverythingWithASlice_When_FineTuning()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.FineTune(1, baseLr: 2e-3, freezeEpochs: 1);
+        Assert.Equal(0, learn.FrozenGroups);
+        Assert.Equal(2, learn.Recorder.FitHistory.Count);
+        // Second phase: slice(2e-3/2/100, 2e-3/2) over three groups, ending at max/(5·1e4) (div 5).
+        var first = learn.Recorder.LearningRates[0];
+        Assert.Equal(100, first[2] / first[0], 1e-9);
+        Assert.Equal(10, first[1] / first[0], 1e-9);
+        Assert.Equal(1e-3 / 5e4, learn.Recorder.LearningRates[^1][2], 1e-18);
+        Assert.All(learn.Recorder.LearningRates, lrs => Assert.True(lrs[2] <= 1e-3 * (1 + 1e-12)));
+    }
+
+    [Fact]
     public void Should_EndWithTheBestCheckpoint_When_SavingTheBestModel()
     {
         using var data = Tiny();

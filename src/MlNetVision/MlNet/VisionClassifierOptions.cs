@@ -1,0 +1,101 @@
+using Microsoft.ML;
+using MlNetVision.Data;
+using MlNetVision.Models;
+using MlNetVision.Training;
+
+namespace MlNetVision.MlNet;
+
+/// <summary>
+/// Options of <see cref="VisionClassifierTrainer"/>, in ML.NET's vocabulary. The defaults are fastai lesson 1's recipe:
+/// train the head of ML.NET's pretrained ResNet18 for 4 one-cycle epochs, then unfreeze and train everything for 2 more
+/// at a learning-rate range.
+/// </summary>
+public sealed class VisionClassifierOptions
+{
+    /// <summary>The default learning rate of the head phase (fastai v1 <c>defaults.lr = slice(3e-3)</c>).</summary>
+    public const double DefaultMaxLearningRate = 3e-3;
+
+    /// <summary>The label column: a key type whose key values are the class names, as <c>MapValueToKey</c> makes it.</summary>
+    /// <value>The default value is <c>"Label"</c>.</value>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The image column: text (a path to an image file) or a vector of bytes (the encoded file).</summary>
+    /// <value>The default value is <c>"ImagePath"</c>.</value>
+    public string ImageColumnName { get; set; } = "ImagePath";
+
+    /// <summary>Folder that relative image paths are resolved against, in training and in the returned model.</summary>
+    /// <value>The default value is <see langword="null"/>: paths are used as they are (relative to the current folder).</value>
+    public string? ImageFolder { get; set; }
+
+    /// <summary>The output column with the class probabilities, in the label's key order.</summary>
+    /// <value>The default value is <c>"Score"</c>.</value>
+    public string ScoreColumnName { get; set; } = "Score";
+
+    /// <summary>The output key column with the predicted class; its key values are the label's.</summary>
+    /// <value>The default value is <c>"PredictedLabel"</c>.</value>
+    public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
+    /// <summary>The network, by name in <see cref="Architectures"/> (<c>resnet18-mlnet</c>, <c>resnet18</c>, <c>resnet34</c>, <c>resnet50</c>...).</summary>
+    /// <value>The default value is <c>"resnet18-mlnet"</c>, ML.NET's ImageNet-pretrained ResNet18 — the only one whose weights ship offline.</value>
+    public string Architecture { get; set; } = Architectures.ResNet18MlNet.Name;
+
+    /// <summary>Whether the body starts from the architecture's pretrained weights (then the head trains first, body frozen).</summary>
+    /// <value>The default value is <see langword="true"/> (fastai v1 <c>cnn_learner(pretrained=True)</c>).</value>
+    public bool Pretrained { get; set; } = true;
+
+    /// <summary>One-cycle epochs of the first phase: the head only when <see cref="Pretrained"/> (body frozen), the whole network otherwise.</summary>
+    /// <value>The default value is 4 (lesson 1: <c>learn.fit_one_cycle(4)</c>).</value>
+    public int Epochs { get; set; } = 4;
+
+    /// <summary>One-cycle epochs after <c>Unfreeze()</c>, at <see cref="FineTuneLearningRate"/>; 0 skips the phase. Ignored when not <see cref="Pretrained"/>.</summary>
+    /// <value>The default value is 2 (lesson 1: <c>learn.unfreeze(); learn.fit_one_cycle(2, max_lr=slice(1e-6,1e-4))</c>).</value>
+    public int FineTuneEpochs { get; set; } = 2;
+
+    /// <summary>Peak learning rate of the first phase, spread as fastai's <c>slice(lr)</c> (lr/10 for the body groups, lr for the head).</summary>
+    /// <value>The default value is 3e-3 (fastai v1 <c>defaults.lr</c>).</value>
+    public double MaxLearningRate { get; set; } = DefaultMaxLearningRate;
+
+    /// <summary>Peak learning rate range of the fine-tune phase, spread geometrically over the layer groups (fastai's <c>slice(lo, hi)</c>).</summary>
+    /// <value>The default value is (1e-6, 1e-4) (lesson 1).</value>
+    public (double Low, double High) FineTuneLearningRate { get; set; } = (1e-6, 1e-4);
+
+    /// <summary>Images per training step.</summary>
+    /// <value>The default value is 64 (fastai v1 <c>bs=64</c>).</value>
+    public int BatchSize { get; set; } = ImageDataBunchOptions.DefaultBatchSize;
+
+    /// <summary>The square side images are resized (centre-cropped) to, in training and in the returned model.</summary>
+    /// <value>The default value is 224 (fastai v1 <c>size=224</c>).</value>
+    public int ImageSize { get; set; } = ImageDataBunchOptions.DefaultSize;
+
+    /// <summary>Whether training images get fastai's <c>get_transforms()</c> augmentation (flip, rotate, zoom, warp, lighting).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Augmentation { get; set; } = true;
+
+    /// <summary>Rows to validate on (same columns as the training data). When set, <see cref="ValidationFraction"/> is ignored.</summary>
+    /// <value>The default value is <see langword="null"/>: a random <see cref="ValidationFraction"/> of the training rows is held out.</value>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Share of the training rows held out for validation when no <see cref="ValidationSet"/> is given.</summary>
+    /// <value>The default value is 0.2 (fastai v1 <c>valid_pct=0.2</c>).</value>
+    public double ValidationFraction { get; set; } = ImageDataBunchOptions.DefaultValidPct;
+
+    /// <summary>Stop a phase when the validation loss has not improved for this many epochs; <see langword="null"/> never stops early.</summary>
+    /// <value>The default value is <see langword="null"/> (off).</value>
+    public int? EarlyStoppingPatience { get; set; }
+
+    /// <summary>Called after every epoch with its losses and metrics (error rate), e.g. to log them.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Action<EpochResult>? MetricsCallback { get; set; }
+
+    /// <summary>Folder that keeps the exported <c>model.onnx</c> and the checkpoints of training. The returned model does not depend on it.</summary>
+    /// <value>The default value is <see langword="null"/>: a temporary folder, deleted when <c>Fit</c> returns.</value>
+    public string? WorkspacePath { get; set; }
+
+    /// <summary>Seed of the split, the shuffling, the augmentation and the head's initialisation: the same seed gives the same model.</summary>
+    /// <value>The default value is 42.</value>
+    public int Seed { get; set; } = ImageDataBunchOptions.DefaultSeed;
+
+    /// <summary>Where fastai's epoch table is written while training; <see langword="null"/> trains silently, as ML.NET trainers do.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TextWriter? ProgressWriter { get; set; }
+}
