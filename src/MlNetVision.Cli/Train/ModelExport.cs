@@ -23,12 +23,11 @@ public static class ModelExport
     public static IReadOnlyList<(string Kind, string Path)> Export(Learner learner, string outDir)
     {
         var size = learner.Data.ImageSize;
-        var onnx = OnnxExporter.Export(learner.Model, Path.Combine(outDir, OnnxFileName), new OnnxExportOptions
+        var onnx = learner.ExportOnnx(Path.Combine(outDir, OnnxFileName), new OnnxExportOptions
         {
             BatchLayout = OnnxBatchLayout.SingleImage,
             Height = size,
             Width = size,
-            ClassNames = learner.Classes.ToArray(),
         });
         var ml = new MLContext(seed: 0);
         var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn);
