@@ -20,7 +20,7 @@ internal static class CliProcess
     private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>Starts the tool with <c>CI=true</c> (plain output) in <paramref name="workingDirectory"/>.</summary>
-    public static Process Start(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static Process Start(string workingDirectory, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
         Assert.True(File.Exists(ToolDll), $"The tool was not built at {ToolDll}");
         var info = new ProcessStartInfo(DotnetHost)
@@ -35,14 +35,21 @@ internal static class CliProcess
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "true";
         info.Environment.Remove("MLNETVISION_DEBUG");
-        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                if (v is null) info.Environment.Remove(k);
+                else info.Environment[k] = v;
         return Process.Start(info)!;
     }
 
     /// <summary>Runs the tool to the end (or fails the test after <paramref name="timeout"/>).</summary>
-    public static async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        await RunWithEnvironmentAsync(workingDirectory, timeout, null, args);
+
+    /// <summary>Runs the tool to the end with extra environment variables (a <see langword="null"/> value removes one).</summary>
+    public static async Task<CliResult> RunWithEnvironmentAsync(string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment, params string[] args)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, args, environment);
         return await WaitAsync(process, timeout, args);
     }
 

@@ -102,6 +102,19 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
     }
 
     [Fact]
+    public async Task Should_WritePlainLines_When_OutputIsRedirectedAndCiUnset()
+    {
+        var image = Directory.GetFiles(Path.Combine(CliSample.Folder, "valid", "sandal"))[0];
+        _ = TrainResult;
+        var r = await CliProcess.RunWithEnvironmentAsync(trained.Root, Limit, new Dictionary<string, string?> { ["CI"] = null, ["TERM"] = "xterm-256color" },
+            "predict", trained.ModelZip, image, "--top", "2");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.DoesNotContain('\u001b', r.StdOut);
+        Assert.DoesNotContain("│", r.StdOut);
+        Assert.Matches(@"(?m)^image\s+top1\s+top2$", r.StdOut);
+    }
+
+    [Fact]
     public async Task Should_ExitWithBadData_When_ImageUnreadable()
     {
         var folder = CliSample.NewTempFolder("unreadable");
