@@ -30,8 +30,8 @@ static string FindSampleData()
     throw new DirectoryNotFoundException("samples/data/fashion-mnist-sample not found; pass a folder with train/ and valid/ class folders.");
 }
 
-// Sample output:
+// Sample output (first run):
 // Training .../samples/ModelBuilderStyle/bin/Debug/net10.0/MLModel.zip...
 // ankle_boot/t10k_00000.png: predicted ankle_boot (top 3: ankle_boot 100 %, sneaker 0 %, bag 0 %)
 // bag/t10k_00018.png: predicted bag (top 3: bag 100 %, sandal 0 %, sneaker 0 %)
-// coat/t10k_00006.png: predicted trouser (top 3: trouser 65 %, shirt 13 %, coat 8 %)
+// coat/t10k_00006.png: predicted trouser (top 3: trouser 65 %, shirt 14 %, coat 8 %)
