@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetVision.Benchmarks.Measurement;
+using MlNetVision.Data;
+using MlNetVision.Models;
+using MlNetVision.Training;
+
+namespace MlNetVision.Benchmarks.Cases;
+
+/// <summary>
+/// Case 3: the lesson-1 recipe on Fashion-MNIST with the pretrained resnet18-mlnet — fit the head (frozen body),
+/// unfreeze, LrFind, fit again with a learning-rate range — reporting the accuracy on the test images (Fashion-MNIST's
+/// t10k file, served as the validation set: nothing is selected on it, LrFind reads training losses only) and the wall
+/// time of each phase.
+/// </summary>
+internal static class AccuracyBenchmark
+{
+    private const string Help = """
+        accuracy: lesson-1 recipe on Fashion-MNIST, pretrained resnet18-mlnet.
+          --size N             image size (default 64)
+          --batch N            batch size (default 64)
+          --head-epochs N      one-cycle epochs with the body frozen (default 1)
+          --epochs N           one-cycle epochs after unfreezing (default 4)
+          --train-per-class N  training images per class, at most 6000 (default 6000: the full 60k)
+          --test-per-class N   test images per class, at most 1000 (default 1000: the full 10k)
+          --lr X               peak rate of the unfrozen fit's last group; default: LrFind's valley suggestion
+                               (fastai v2's default), kept within [1e-4, 3e-3]; the range is slice(X/100, X), as
+                               the lesson's slice(1e-6, 1e-4). The smoothed LrFind loss is printed at each decade
+                               so a chosen --lr can be checked against the curve.
+          --arch A             architecture (default resnet18-mlnet, the one with pretrained weights)
+          --prepare-only       write the PNG folder (once, reused later) and stop
+        """;
+
+    public static int Run(BenchmarkArguments args)
+    {
+        if (args.Help) { Console.WriteLine(Help); return 0; }
+        int size = args.GetInt("size", 64), batch = args.GetInt("batch", 64);
+        int headEpochs = args.GetInt("head-epochs", 1), epochs = args.GetInt("epochs", 4);
+        int trainPerClass = args.GetInt("train-per-class", 6000), testPerClass = args.GetInt("test-per-class", 1000);
+        var arch = Architectures.Get(args.GetString("arch", Architectures.ResNet18MlNet.Name));
+        var inv = CultureInfo.InvariantCulture;
+
+        Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {testPerClass * 10} test, {size}x{size}, batch {batch}, " +
+            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/100, lr)."));
+        var total = Stopwatch.StartNew();
+        var root = FashionMnistSubset.Ensure(trainPerClass, testPerClass);
+        var prepare = total.Elapsed;
+        Console.WriteLine(string.Create(inv, $"PNG folder ready in {prepare.TotalSeconds:0.0} s: {root}   (load {LoadAverage.Read()})"));
+        if (args.Has("prepare-only")) return 0;
+
+        var phase = Stopwatch.StartNew();
+        using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Seed = 42 });
+        var decode = phase.Elapsed;
+        Console.WriteLine(string.Create(inv, $"FromFolder: {data.Train.Count} train, {data.Valid.Count} test images decoded and cached in {decode.TotalSeconds:0.0} s   (load {LoadAverage.Read()})"));
+
+        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Seed = 42 });
+        var training = Stopwatch.StartNew();
+        phase.Restart();
+        learner.FitOneCycle(headEpochs);
+        var head = phase.Elapsed;
+        var headAccuracy = 1 - learner.State.LastEpoch!["error_rate"];
+        Console.WriteLine(string.Create(inv, $"after fitting the head: test accuracy {headAccuracy:0.0000}, {head.TotalMinutes:0.0} min   (load {LoadAverage.Read()})"));
+
+        learner.Unfreeze();
+        phase.Restart();
+        var find = learner.LrFind();
+        var lrFind = phase.Elapsed;
+        var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.Valley ?? 1e-3, 1e-4, 3e-3);
+        var curve = string.Join(", ", new[] { 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1 }
+            .Where(r => find.LearningRates.Count > 0 && r <= find.LearningRates[^1] * 1.0001)
+            .Select(r => string.Create(inv, $"{r:0e+0}: {find.LossAt(r):0.000}")));
+        Console.WriteLine($"LrFind smoothed loss by learning rate: {curve}; last rate tried {Show(find.LearningRates.LastOrDefault())} ({find.StopReason ?? "all iterations"})");
+        Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}{(args.Has("lr") ? " (--lr given)" : "")}; using slice({lr / 100:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
+
+        phase.Restart();
+        learner.FitOneCycle(epochs, LearningRate.Slice(lr / 100, lr));
+        var fit = phase.Elapsed;
+        var trainingTime = training.Elapsed;
+        var accuracy = 1 - learner.State.LastEpoch!["error_rate"];
+        Console.WriteLine();
+        Console.WriteLine("| phase | minutes |");
+        Console.WriteLine("| --- | --- |");
+        Console.WriteLine(string.Create(inv, $"| write PNG folder (once) | {prepare.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| FromFolder (decode, cache) | {decode.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| fit head ({headEpochs} epochs) | {head.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| LrFind | {lrFind.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| fit unfrozen ({epochs} epochs) | {fit.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| training total (head + LrFind + fit) | {trainingTime.TotalMinutes:0.0} |"));
+        Console.WriteLine(string.Create(inv, $"| wall total | {total.Elapsed.TotalMinutes:0.0} |"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(inv, $"test accuracy: {accuracy:0.0000} (after the head: {headAccuracy:0.0000}); training {trainingTime.TotalMinutes:0.0} min; load at end {LoadAverage.Read()}"));
+        return 0;
+    }
+
+    private static string Show(double? lr) => lr is { } v ? v.ToString("0.##e+0", CultureInfo.InvariantCulture) : "none";
+}

@@ -1,0 +1,62 @@
+using MlNetVision.Models;
+using MlNetVision.Training;
+using MlNetVision.Training.Optimizers;
+using MlNetVision.Training.Schedules;
+using TorchSharp;
+using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Benchmarks.Measurement;
+
+/// <summary>
+/// The Learner's training step on ready-made tensors, with no data pipeline: the library's <see cref="AdamW"/> over the
+/// model's three layer groups (betas 0.9/0.99, decoupled weight decay 1e-2), the learning rates and momentum of
+/// <see cref="OneCycleSchedule"/> for <c>FitOneCycle</c>'s default <c>slice(3e-3)</c>, and per step, as
+/// <c>Learner.TrainEpoch</c>: one dispose scope, forward, cross-entropy, loss to a scalar, zero grad, backward, step.
+/// "Frozen" is fastai v1's freeze with train_bn (the body gets no gradient except its BatchNorm layers), as
+/// <c>Learner.Freeze()</c>.
+/// </summary>
+internal sealed class ComputeTrainer : IDisposable
+{
+    private readonly VisionModel _model;
+    private readonly AdamW _optimizer;
+    private readonly OneCycleSchedule _schedule;
+    private int _step;
+
+    public ComputeTrainer(VisionModel model, bool frozen, int totalSteps)
+    {
+        _model = model;
+        if (frozen) FreezeBody(model);
+        var groups = model.LayerGroups();
+        _optimizer = new AdamW(groups.Select(g => (IReadOnlyList<Parameter>)g.Select(p => p.Parameter).ToArray()));
+        _schedule = new OneCycleSchedule(Math.Max(1, totalSteps), LearningRate.Default.ForGroups(groups.Count));
+        model.train();
+    }
+
+    public static void FreezeBody(VisionModel model)
+    {
+        foreach (var (_, module) in model.Body.named_modules())
+        {
+            bool bn = module is BatchNorm2d;
+            foreach (var (_, p) in module.named_parameters(recurse: false)) p.requires_grad = bn;
+        }
+    }
+
+    /// <summary>One step; returns the loss.</summary>
+    public float Step(Tensor images, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        _optimizer.SetLearningRates(_schedule.LearningRates(_step));
+        _optimizer.SetMomentum(_schedule.Momentum(_step));
+        var loss = nn.functional.cross_entropy(_model.forward(images), labels);
+        var value = loss.ToSingle();
+        _optimizer.ZeroGrad();
+        loss.backward();
+        _optimizer.Step();
+        _step++;
+        return value;
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}
