@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using MlNetVision.Models;
+
+namespace MlNetVision.Cli.Arguments;
+
+/// <summary>Builds the options several commands share, each with its default and its range check.</summary>
+public static class CommonOptions
+{
+    /// <summary>The default architecture: ML.NET's own pretrained ResNet18 (the only one with weights shipped in a package).</summary>
+    public const string DefaultArchitecture = "resnet18-mlnet";
+
+    /// <summary>The optional data argument: a folder of class folders (or ImageNet-style train/valid), or a CSV of file,label.</summary>
+    public static Argument<string?> DataArgument(string description)
+    {
+        var argument = new Argument<string?>("data")
+        {
+            Description = description,
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        // An optional argument swallows a mistyped option ("--epoch 3"): say so instead of "data not found".
+        argument.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value is { } v && v.StartsWith('-') && !Path.Exists(v))
+                r.AddError($"Unrecognized command or argument '{v}'.");
+        });
+        return argument;
+    }
+
+    /// <summary><c>--arch</c>: one of the architecture table's names.</summary>
+    public static Option<string> Arch()
+    {
+        var names = Architectures.All.Select(a => a.Name).ToArray();
+        var option = new Option<string>("--arch")
+        {
+            Description = $"Backbone architecture: {string.Join(", ", names)}. Only {DefaultArchitecture} has pretrained weights shipped; the others start from random weights.",
+            DefaultValueFactory = _ => DefaultArchitecture,
+            HelpName = "name",
+        };
+        option.AcceptOnlyFromAmong(names);
+        return option;
+    }
+
+    /// <summary><c>--size</c>: the square image size fed to the network.</summary>
+    public static Option<int> Size() => IntOption("--size", "Image size in pixels (square); images are resized to it.", 224, 32, 1024, "pixels");
+
+    /// <summary><c>--bs</c>: the batch size.</summary>
+    public static Option<int> BatchSize() => IntOption("--bs", "Batch size (lower it if memory runs out).", 64, 2, 4096, "n");
+
+    /// <summary><c>--valid-pct</c>: the share of images held out for validation when the folder has no valid/ split.</summary>
+    public static Option<double> ValidPct()
+    {
+        var option = new Option<double>("--valid-pct")
+        {
+            Description = "Share of the images held out for validation when the data has no valid/ folder (0 < x < 1).",
+            DefaultValueFactory = _ => 0.2,
+            HelpName = "fraction",
+        };
+        option.Validators.Add(r =>
+        {
+            if (!TryGet<double>(r, out var v)) return;
+            if (!(v > 0 && v < 1)) r.AddError($"--valid-pct must be between 0 and 1 (exclusive), got {v.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
+
+    /// <summary><c>--seed</c>: seeds the split, the shuffling, augmentation and the head's initial weights.</summary>
+    public static Option<int> Seed() => new("--seed")
+    {
+        Description = "Random seed for the split, shuffling, augmentation and initial weights (same seed, same result on CPU).",
+        DefaultValueFactory = _ => 42,
+        HelpName = "n",
+    };
+
+    /// <summary><c>--out</c>: the output folder.</summary>
+    public static Option<string> Out(string description, string defaultValue = "./model") => new("--out", "-o")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        HelpName = "folder",
+    };
+
+    /// <summary>
+    /// Checks that <paramref name="size"/> suits <paramref name="architectureName"/>: ML.NET's CNTK ResNet18 pads
+    /// asymmetrically and only lines up at multiples of 32 (the library's estimator refuses other sizes too).
+    /// </summary>
+    /// <exception cref="Running.CliException">The size does not fit (exit 2).</exception>
+    public static void RequireSizeFits(string architectureName, int size)
+    {
+        var architecture = Architectures.Get(architectureName);
+        if (architecture.Padding == PaddingStyle.CntkAsymmetric && size % 32 != 0)
+            throw Running.CliException.Usage($"--size {size}: {architecture.Name} needs a multiple of 32 (e.g. 32, 64, 96, 224).");
+    }
+
+    /// <summary>An integer option with a default and an inclusive range.</summary>
+    public static Option<int> IntOption(string name, string description, int defaultValue, int min, int max, string helpName)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+        };
+        option.Validators.Add(r =>
+        {
+            if (!TryGet<int>(r, out var v)) return;
+            if (v < min || v > max) r.AddError($"{name} must be between {min} and {max}, got {v}.");
+        });
+        return option;
+    }
+
+    /// <summary>A positive double option (a learning rate) with a default.</summary>
+    public static Option<double> PositiveDouble(string name, string description, double defaultValue, string helpName)
+    {
+        var option = new Option<double>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+        };
+        option.Validators.Add(r =>
+        {
+            if (!TryGet<double>(r, out var v)) return;
+            if (!(v > 0) || !double.IsFinite(v)) r.AddError($"{name} must be a positive number, got {v.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
+
+    /// <summary><c>--lr</c>: auto, a value or a range.</summary>
+    public static Option<LearningRateChoice> LearningRate() => new("--lr")
+    {
+        Description = "Learning rate after unfreezing: auto (run the LR finder), a value v (slice(v): v/10 for the body, v for the head) or a range lo:hi (slice(lo, hi)).",
+        DefaultValueFactory = _ => LearningRateChoice.Auto,
+        HelpName = "auto|v|lo:hi",
+        CustomParser = ParseLearningRate,
+    };
+
+    // A value that did not convert already has its own parse error; the range check must not throw on it.
+    private static bool TryGet<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+
+    private static LearningRateChoice? ParseLearningRate(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0) return LearningRateChoice.Auto;
+        var choice = LearningRateChoice.TryParse(result.Tokens[0].Value, out var error);
+        if (choice is null) result.AddError(error!);
+        return choice;
+    }
+}

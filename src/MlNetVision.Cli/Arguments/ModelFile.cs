@@ -1,0 +1,20 @@
+namespace MlNetVision.Cli.Arguments;
+
+/// <summary>Checks the model argument of <c>evaluate</c> and <c>predict</c>.</summary>
+public static class ModelFile
+{
+    /// <summary>The full path of an existing model file.</summary>
+    /// <exception cref="Running.CliException">The file does not exist (exit 3), or it is a folder (exit 3).</exception>
+    public static string RequireExisting(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full)) return full;
+        if (Directory.Exists(full))
+        {
+            var inside = Path.Combine(full, "model.zip");
+            if (File.Exists(inside)) return inside;
+            throw Running.CliException.NotFound($"Model not found: '{path}' is a folder without a model.zip.");
+        }
+        throw Running.CliException.NotFound($"Model not found: '{path}' does not exist.");
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetVision.Cli.Running;
+
+namespace MlNetVision.Cli.Scoring;
+
+/// <summary>
+/// A model.zip loaded with stock ML.NET (<c>mlContext.Model.Load</c>): checks it is an image classifier with an
+/// <c>ImagePath</c> input, a <c>Score</c> vector and a <c>PredictedLabel</c> key whose key values are the class names,
+/// and scores image files with it.
+/// </summary>
+public sealed class ScoringModel
+{
+    /// <summary>The input column of the model.</summary>
+    public const string ImageColumn = nameof(ImageInput.ImagePath);
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    private ScoringModel(MLContext ml, ITransformer model, string path, IReadOnlyList<string> classes)
+    {
+        _ml = ml;
+        _model = model;
+        Path = path;
+        Classes = classes;
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+
+    /// <summary>The class names, in the order of the <c>Score</c> vector.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Loads and checks a model.zip.</summary>
+    /// <exception cref="CliException">The file is not an ML.NET model, or not an image classifier with the expected columns (exit 5).</exception>
+    public static ScoringModel Load(string path)
+    {
+        var ml = new MLContext(seed: 0);
+        ITransformer model;
+        DataViewSchema inputSchema;
+        try
+        {
+            model = ml.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw CliException.ModelMismatch($"'{path}' is not an ML.NET model.zip that can be loaded ({FirstLine(e.Message)}). Use the model.zip written by 'mlnet-vision train'.", e);
+        }
+        if (inputSchema.GetColumnOrNull(ImageColumn) is not { Type: TextDataViewType })
+            throw CliException.ModelMismatch($"'{path}' is an ML.NET model but not an mlnet-vision image classifier: it has no text input column '{ImageColumn}'.");
+        DataViewSchema output;
+        try
+        {
+            output = model.GetOutputSchema(inputSchema);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw CliException.ModelMismatch($"'{path}' cannot score images: {FirstLine(e.Message)}", e);
+        }
+        var score = output.GetColumnOrNull("Score");
+        var predicted = output.GetColumnOrNull("PredictedLabel");
+        if (score is not { Type: VectorDataViewType { ItemType: NumberDataViewType } } || predicted is not { Type: KeyDataViewType })
+            throw CliException.ModelMismatch($"'{path}' is not an mlnet-vision image classifier: it lacks the Score vector or the PredictedLabel key column.");
+        VBuffer<ReadOnlyMemory<char>> keyValues = default;
+        predicted.Value.GetKeyValues(ref keyValues);
+        var classes = keyValues.DenseValues().Select(v => v.ToString()).ToArray();
+        var scoreSize = ((VectorDataViewType)score.Value.Type).Size;
+        if (classes.Length == 0 || classes.Length != scoreSize)
+            throw CliException.ModelMismatch($"'{path}' names {classes.Length} classes but scores {scoreSize}: it is not an mlnet-vision image classifier.");
+        return new ScoringModel(ml, model, path, classes);
+    }
+
+    /// <summary>The class probabilities of each image, in input order (images must be readable: check them first).</summary>
+    public float[][] Score(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
+    {
+        var input = _ml.Data.LoadFromEnumerable(imagePaths.Select(p => new ImageInput { ImagePath = p }).ToList());
+        var scored = _model.Transform(input);
+        var result = new List<float[]>(imagePaths.Count);
+        using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
+        var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+        VBuffer<float> buffer = default;
+        while (cursor.MoveNext())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            getter(ref buffer);
+            result.Add(buffer.DenseValues().ToArray());
+        }
+        return result.ToArray();
+    }
+
+    private static string FirstLine(string message)
+    {
+        var i = message.IndexOf('\n');
+        return (i < 0 ? message : message[..i]).Trim();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using MlNetVision.Cli.Scoring;
+using MlNetVision.MlNet;
+using MlNetVision.Onnx;
+using MlNetVision.Training;
+
+namespace MlNetVision.Cli.Train;
+
+/// <summary>
+/// Writes the trained network as <c>model.onnx</c> (raw RGB pixels 0..255 <c>[1, 3, size, size]</c> in,
+/// probabilities out) and as <c>model.zip</c>, a stock ML.NET model built from ML.NET's own transformers over that ONNX
+/// file (<see cref="OnnxScoringPipeline"/>), which any ML.NET app can load without this library.
+/// </summary>
+public static class ModelExport
+{
+    /// <summary>The ONNX file's name in the output folder.</summary>
+    public const string OnnxFileName = "model.onnx";
+
+    /// <summary>The ML.NET model's file name in the output folder.</summary>
+    public const string ZipFileName = "model.zip";
+
+    /// <summary>Exports <paramref name="learner"/> into <paramref name="outDir"/>; returns (kind, path) of each file written.</summary>
+    public static IReadOnlyList<(string Kind, string Path)> Export(Learner learner, string outDir)
+    {
+        var size = learner.Data.ImageSize;
+        var onnx = learner.ExportOnnx(Path.Combine(outDir, OnnxFileName), new OnnxExportOptions
+        {
+            BatchLayout = OnnxBatchLayout.SingleImage,
+            Height = size,
+            Width = size,
+        });
+        var ml = new MLContext(seed: 0);
+        var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn);
+        var schema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
+        var zip = AtomicFile.Write(Path.Combine(outDir, ZipFileName), stream => ml.Model.Save(chain, schema, stream));
+        return [("onnx", onnx), ("ml.net model", zip)];
+    }
+}

@@ -1,0 +1,30 @@
+using MlNetVision.Cli.Arguments;
+
+namespace MlNetVision.Cli.Train;
+
+/// <summary>The parsed options of <c>mlnet-vision train</c>.</summary>
+/// <param name="Data">The data argument as given (<see langword="null"/>: the shipped sample).</param>
+/// <param name="Architecture">Backbone name from the architecture table.</param>
+/// <param name="Size">Image size in pixels.</param>
+/// <param name="BatchSize">Batch size.</param>
+/// <param name="Epochs">Epochs of the first phase (head only, body frozen).</param>
+/// <param name="UnfreezeEpochs">Epochs of the second phase (whole network).</param>
+/// <param name="LearningRate">Learning rate of the second phase.</param>
+/// <param name="HeadLearningRate">Maximum learning rate of the first phase.</param>
+/// <param name="LrFindIterations">Batches of the LR finder's sweep with <c>--lr auto</c>.</param>
+/// <param name="ValidPct">Validation share when the data has no valid/ folder.</param>
+/// <param name="Out">Output folder.</param>
+/// <param name="Seed">Random seed.</param>
+public sealed record TrainSettings(
+    string? Data,
+    string Architecture,
+    int Size,
+    int BatchSize,
+    int Epochs,
+    int UnfreezeEpochs,
+    LearningRateChoice LearningRate,
+    double HeadLearningRate,
+    int LrFindIterations,
+    double ValidPct,
+    string Out,
+    int Seed);
