@@ -91,7 +91,8 @@ internal static class TrainBenchmark
     {
         int epochs = args.GetInt("epochs", 2), batches = args.GetInt("batches", 8);
         var root = args.GetOptional("folder") ?? FashionMnistSubset.Ensure((batches * batch + 9) / 10, 1);
-        var ours = OursEndToEnd(root, arch, size, batch, frozen, warmup, epochs);
+        var prefetch = args.GetString("prefetch", "on") != "off";
+        var ours = OursEndToEnd(root, arch, size, batch, frozen, warmup, epochs, prefetch);
         Console.WriteLine($"  ours e2e {arch.Name} {size}/{batch} {(frozen ? "frozen" : "unfrozen")}: {ours}");
         double theirs = double.NaN;
         if (peer)
@@ -121,10 +122,10 @@ internal static class TrainBenchmark
     /// computes; validation after each epoch). The clock runs from the first file read to the end of the fit; the
     /// model is warmed up on tensors first, as on the PyTorch side.
     /// </summary>
-    public static EndToEndResult OursEndToEnd(string root, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, int epochs)
+    public static EndToEndResult OursEndToEnd(string root, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, int epochs, bool prefetch = true)
     {
         var total = Stopwatch.StartNew();
-        using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = TextWriter.Null });
+        using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = TextWriter.Null, Prefetch = prefetch });
         var build = total.Elapsed.TotalSeconds;
         var sinceBuild = Stopwatch.StartNew();
         using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = false, ProgressWriter = null, Seed = 42 });

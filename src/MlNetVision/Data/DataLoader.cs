@@ -7,8 +7,9 @@ namespace MlNetVision.Data;
 /// <summary>
 /// Serves the items of one split as <see cref="ImageBatch"/>es. The training loader shuffles (seeded by
 /// <see cref="Seed"/> and <see cref="Epoch"/>, which each enumeration advances) and augments; the validation and test
-/// loaders keep <see cref="Items"/> order and only resize. The next batch is prepared on a background task while the
-/// current one is used.
+/// loaders keep <see cref="Items"/> order and only resize. The next batch is prepared on a background thread while the
+/// current one is used; libtorch runs that thread's operators single-threaded so that they do not contend with the
+/// training step for the cores.
 /// </summary>
 public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
 {
@@ -209,7 +210,7 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
             if (_loader._prefetch && _position < _batches.Count)
             {
                 var nextIndices = _batches[_position];
-                _next = Task.Run(() => _loader.Build(nextIndices, _rng));
+                _next = PrefetchWorker.Run(() => _loader.Build(nextIndices, _rng));
             }
             _current = Adopt(images, labels, indices);
             return true;

@@ -132,6 +132,30 @@ public static class NativeBackend
         ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, 0);
     }
 
+    /// <summary>
+    /// Limits libtorch's intra-op parallelism to <paramref name="threads"/> on the calling thread only, leaving every
+    /// other thread (the training loop's included) as it is. libtorch's CPU build runs its operators on OpenMP, whose
+    /// thread count is a per-thread setting: a second thread that calls libtorch gets its own team of
+    /// <c>torch.get_num_threads()</c> threads, which on a small machine compete with the training step for the same
+    /// cores (what PyTorch's <c>DataLoader</c> avoids by calling <c>torch.set_num_threads(1)</c> in each worker).
+    /// </summary>
+    /// <param name="threads">The number of threads operators may use on this thread; 1 runs them inline.</param>
+    /// <returns>True when the setting took effect (checked with <c>torch.get_num_threads()</c> on this thread).</returns>
+    internal static unsafe bool TrySetIntraOpThreadsForThisThread(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        EnsureLoaded();
+        // The first libtorch call on a thread applies the process-wide count to it; do that first so it does not
+        // overwrite the setting below later.
+        torch.get_num_threads();
+        var libTorchCpu = FindLoadedOrSystemLibrary("libtorch_cpu.so");
+        if (libTorchCpu is null || !NativeLibrary.TryLoad(libTorchCpu, out var handle)) return false;
+        // dlsym on libtorch_cpu's handle also searches its dependencies, among them the OpenMP runtime it ships.
+        if (!NativeLibrary.TryGetExport(handle, "omp_set_num_threads", out var setThreads)) return false;
+        ((delegate* unmanaged<int, void>)setThreads)(threads);
+        return torch.get_num_threads() == threads;
+    }
+
     /// <summary>Whether libtorch's NNPACK path is enabled (<c>at::globalContext().userEnabledNNPACK()</c>), or null if unknown.</summary>
     internal static unsafe bool? IsNnpackEnabled()
     {

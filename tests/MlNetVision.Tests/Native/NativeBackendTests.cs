@@ -102,4 +102,36 @@ public class NativeBackendTests
         Assert.Same(status, NativeBackend.EnsureLoaded());
         Assert.False(NativeBackend.IsNnpackEnabled());
     }
+
+    [Fact]
+    public void Should_LimitOnlyTheCallingThread_When_SettingIntraOpThreadsForAThread()
+    {
+        NativeBackend.EnsureLoaded();
+        var before = torch.get_num_threads();
+        int onWorker = 0;
+        bool applied = false;
+        var worker = new Thread(() =>
+        {
+            applied = NativeBackend.TrySetIntraOpThreadsForThisThread(1);
+            using var scope = NewDisposeScope();
+            // An operator large enough to be parallelised still gives the right answer on the limited thread.
+            Assert.Equal(4_000_000.0, ones(2000, 2000).sum().ToDouble());
+            onWorker = torch.get_num_threads();
+        });
+        worker.Start();
+        worker.Join();
+        Assert.True(applied);
+        Assert.Equal(1, onWorker);
+        Assert.Equal(before, torch.get_num_threads());
+    }
+
+    [Fact]
+    public async Task Should_BuildBatchesSingleThreaded_When_Prefetching()
+    {
+        NativeBackend.EnsureLoaded();
+        var before = torch.get_num_threads();
+        Assert.True(MlNetVision.Data.PrefetchWorker.IsSingleThreaded);
+        Assert.Equal(1, await MlNetVision.Data.PrefetchWorker.Run(torch.get_num_threads));
+        Assert.Equal(before, torch.get_num_threads());
+    }
 }
