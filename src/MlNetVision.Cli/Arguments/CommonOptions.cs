@@ -81,18 +81,6 @@ public static class CommonOptions
         HelpName = "folder",
     };
 
-    /// <summary>
-    /// Checks that <paramref name="size"/> suits <paramref name="architectureName"/>: ML.NET's CNTK ResNet18 pads
-    /// asymmetrically and only lines up at multiples of 32 (the library's estimator refuses other sizes too).
-    /// </summary>
-    /// <exception cref="Running.CliException">The size does not fit (exit 2).</exception>
-    public static void RequireSizeFits(string architectureName, int size)
-    {
-        var architecture = Architectures.Get(architectureName);
-        if (architecture.Padding == PaddingStyle.CntkAsymmetric && size % 32 != 0)
-            throw Running.CliException.Usage($"--size {size}: {architecture.Name} needs a multiple of 32 (e.g. 32, 64, 96, 224).");
-    }
-
     /// <summary>An integer option with a default and an inclusive range.</summary>
     public static Option<int> IntOption(string name, string description, int defaultValue, int min, int max, string helpName)
     {

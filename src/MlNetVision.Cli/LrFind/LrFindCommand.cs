@@ -41,7 +41,6 @@ public static class LrFindCommand
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(validPct),
                 parse.GetValue(unfreeze), parse.GetValue(startLr), parse.GetValue(endLr), parse.GetValue(iterations),
                 parse.GetValue(output)!, parse.GetValue(seed));
-            CommonOptions.RequireSizeFits(settings.Architecture, settings.Size);
             if (settings.StartLr >= settings.EndLr) throw CliException.Usage("--start-lr must be lower than --end-lr.");
             return Task.FromResult(LrFindRunner.Run(settings, app.CreateOutput(parse), token));
         });

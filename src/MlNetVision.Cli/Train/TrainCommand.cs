@@ -46,7 +46,6 @@ public static class TrainCommand
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
                 parse.GetValue(unfreezeEpochs), parse.GetValue(lr)!, parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(validPct),
                 parse.GetValue(output)!, parse.GetValue(seed));
-            CommonOptions.RequireSizeFits(settings.Architecture, settings.Size);
             if (settings.Epochs + settings.UnfreezeEpochs == 0)
                 throw CliException.Usage("--epochs and --unfreeze-epochs are both 0: nothing to train.");
             return Task.FromResult(TrainRunner.Run(settings, app.CreateOutput(parse), token));

@@ -48,7 +48,7 @@ public static class VisionClassifierCatalog
     /// <param name="options">Every setting, each with a documented default.</param>
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentException">The architecture is unknown.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A size or count is out of range (<c>resnet18-mlnet</c> needs an image size that is a multiple of 32).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size or count is out of range.</exception>
     public static VisionClassifierTrainer VisionClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, VisionClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -40,9 +40,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
     internal VisionClassifierTrainer(VisionClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var architecture = Architectures.Get(options.Architecture);
-        if (architecture.Padding == PaddingStyle.CntkAsymmetric && options.ImageSize % 32 != 0)
-            throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, $"{architecture.Name} needs an ImageSize that is a multiple of 32 (e.g. 64, 96, 224).");
+        _ = Architectures.Get(options.Architecture); // an unknown name fails here, not at Fit
         if (options.ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, "ImageSize must be at least 32.");
         if (options.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 2 (batch norm needs it).");
         if (options.Epochs < 0 || options.FineTuneEpochs < 0) throw new ArgumentOutOfRangeException(nameof(options), "Epochs cannot be negative.");

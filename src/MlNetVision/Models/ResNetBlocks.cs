@@ -5,21 +5,39 @@ using static TorchSharp.torch.nn;
 
 namespace MlNetVision.Models;
 
-/// <summary>Padding helpers shared by the stem and the blocks, so one body serves both padding styles.</summary>
+/// <summary>
+/// Padding helpers shared by the stem and the blocks, so one body serves both padding styles. torchvision pads every
+/// convolution symmetrically by <c>kernel / 2</c> (the layer does it). ML.NET's CNTK export pads its strided layers
+/// "SAME" with the odd pixel first (ONNX's <c>auto_pad = SAME_LOWER</c>): the output side is <c>ceil(n / stride)</c>
+/// and the total padding <c>(out - 1) · stride + kernel - n</c> is split with the larger half at the top and left.
+/// For the even sides of a 224 input that is (1, 0) for 3x3 convolutions and the max pool and (3, 2) for the 7x7 stem;
+/// an odd side gets symmetric padding, so the strided 3x3 convolution and the 1x1 shortcut agree on every size.
+/// </summary>
 internal static class ResNetPadding
 {
-    /// <summary>The explicit (left, right, top, bottom) padding for a convolution, or null when the layer pads itself.</summary>
-    public static long[]? For(PaddingStyle style, int kernel, int stride) => style switch
-    {
-        PaddingStyle.CntkAsymmetric when stride == 2 && kernel == 3 => [1, 0, 1, 0],
-        PaddingStyle.CntkAsymmetric when stride == 2 && kernel == 7 => [3, 2, 3, 2],
-        _ => null,
-    };
+    /// <summary>Whether the layer is padded explicitly, from its input's size, rather than by the layer itself.</summary>
+    public static bool IsSameLower(PaddingStyle style, int kernel, int stride) =>
+        style == PaddingStyle.CntkAsymmetric && stride == 2 && kernel > 1;
 
     /// <summary>The symmetric padding the layer applies itself when no explicit padding is needed.</summary>
-    public static long Own(PaddingStyle style, int kernel, int stride) => For(style, kernel, stride) is null ? kernel / 2 : 0;
+    public static long Own(PaddingStyle style, int kernel, int stride) => IsSameLower(style, kernel, stride) ? 0 : kernel / 2;
 
-    public static Tensor Apply(Tensor x, long[]? pad) => pad is null ? x : functional.pad(x, pad, PaddingModes.Constant, 0);
+    /// <summary>The (before, after) padding of one side of length <paramref name="n"/> for ONNX's <c>SAME_LOWER</c>.</summary>
+    public static (long Before, long After) SameLower(long n, int kernel, int stride)
+    {
+        var output = (n + stride - 1) / stride;
+        var total = Math.Max((output - 1) * stride + kernel - n, 0);
+        return (total - total / 2, total / 2);
+    }
+
+    /// <summary>Pads <paramref name="x"/> [N,C,H,W] with zeros as <see cref="SameLower"/> says, when the layer needs it.</summary>
+    public static Tensor Apply(Tensor x, PaddingStyle style, int kernel, int stride)
+    {
+        if (!IsSameLower(style, kernel, stride)) return x;
+        var (top, bottom) = SameLower(x.shape[2], kernel, stride);
+        var (left, right) = SameLower(x.shape[3], kernel, stride);
+        return functional.pad(x, [left, right, top, bottom], PaddingModes.Constant, 0);
+    }
 }
 
 /// <summary>The ResNet18/34 block: two 3x3 convolutions with a residual connection.</summary>
@@ -30,12 +48,14 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
-    private readonly long[]? _pad1;
+    private readonly PaddingStyle _padding;
+    private readonly int _stride;
 
     /// <summary>Creates a block from <paramref name="inPlanes"/> to <paramref name="planes"/> channels.</summary>
     public BasicBlock(int inPlanes, int planes, int stride, PaddingStyle padding) : base(nameof(BasicBlock))
     {
-        _pad1 = ResNetPadding.For(padding, 3, stride);
+        _padding = padding;
+        _stride = stride;
         conv1 = Conv2d(inPlanes, planes, 3, stride: stride, padding: ResNetPadding.Own(padding, 3, stride), bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, padding: 1, bias: false);
@@ -49,7 +69,7 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var out1 = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _pad1))));
+        var out1 = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _padding, 3, _stride))));
         var out2 = bn2.forward(conv2.forward(out1));
         var identity = downsample is null ? x : downsample.forward(x);
         return functional.relu(out2.add_(identity)).MoveToOuterDisposeScope();
@@ -66,12 +86,14 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
-    private readonly long[]? _pad2;
+    private readonly PaddingStyle _padding;
+    private readonly int _stride;
 
     /// <summary>Creates a block from <paramref name="inPlanes"/> to <c>4 * planes</c> channels.</summary>
     public Bottleneck(int inPlanes, int planes, int stride, PaddingStyle padding) : base(nameof(Bottleneck))
     {
-        _pad2 = ResNetPadding.For(padding, 3, stride);
+        _padding = padding;
+        _stride = stride;
         conv1 = Conv2d(inPlanes, planes, 1, bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: stride, padding: ResNetPadding.Own(padding, 3, stride), bias: false);
@@ -88,7 +110,7 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var out1 = functional.relu(bn1.forward(conv1.forward(x)));
-        var out2 = functional.relu(bn2.forward(conv2.forward(ResNetPadding.Apply(out1, _pad2))));
+        var out2 = functional.relu(bn2.forward(conv2.forward(ResNetPadding.Apply(out1, _padding, 3, _stride))));
         var out3 = bn3.forward(conv3.forward(out2));
         var identity = downsample is null ? x : downsample.forward(x);
         return functional.relu(out3.add_(identity)).MoveToOuterDisposeScope();

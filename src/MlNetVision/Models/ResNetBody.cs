@@ -18,16 +18,14 @@ public sealed class ResNetBody : Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
-    private readonly long[]? _stemPad;
-    private readonly long[]? _poolPad;
+    private readonly PaddingStyle _padding;
 
     /// <summary>Builds the body of <paramref name="architecture"/> with freshly initialised weights (Kaiming normal, fan-out, as torchvision).</summary>
     public ResNetBody(ResNetArchitecture architecture) : base(nameof(ResNetBody))
     {
         Architecture = architecture;
         var padding = architecture.Padding;
-        _stemPad = ResNetPadding.For(padding, 7, 2);
-        _poolPad = padding == PaddingStyle.CntkAsymmetric ? [1, 0, 1, 0] : null;
+        _padding = padding;
         conv1 = Conv2d(3, 64, 7, stride: 2, padding: ResNetPadding.Own(padding, 7, 2), bias: false);
         bn1 = BatchNorm2d(64);
         int inPlanes = 64;
@@ -63,11 +61,11 @@ public sealed class ResNetBody : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _stemPad))));
+        var y = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _padding, 7, 2))));
         // After ReLU every value is >= 0, so zero padding gives the same maximum as ONNX's implicit -inf padding.
-        y = _poolPad is null
-            ? functional.max_pool2d(y, 3, 2, 1)
-            : functional.max_pool2d(functional.pad(y, _poolPad, PaddingModes.Constant, 0), 3, 2, 0);
+        y = ResNetPadding.IsSameLower(_padding, 3, 2)
+            ? functional.max_pool2d(ResNetPadding.Apply(y, _padding, 3, 2), 3, 2, 0)
+            : functional.max_pool2d(y, 3, 2, 1);
         y = layer4.forward(layer3.forward(layer2.forward(layer1.forward(y))));
         return y.MoveToOuterDisposeScope();
     }

@@ -21,9 +21,10 @@ namespace MlNetVision.Onnx;
 /// mean, std) follows as one per-channel <c>Mul</c> and <c>Add</c>; the channel swap is folded into the stem's weights.
 /// The affine step is not folded into the stem convolution because the convolution zero-pads the <em>normalised</em>
 /// image, which an input-space fold would get wrong on the border.</item>
-/// <item>Body: every <c>BatchNorm2d</c> is folded into the convolution before it (a <c>Conv</c> with bias). Padding is
-/// explicit, so ML.NET's CNTK ResNet18 keeps its asymmetric pads (<c>[1,1,0,0]</c> for stride-2 3x3 convolutions and
-/// the max pool, <c>[3,3,2,2]</c> for the stem) and torchvision layouts get symmetric ones.</item>
+/// <item>Body: every <c>BatchNorm2d</c> is folded into the convolution before it (a <c>Conv</c> with bias). ML.NET's CNTK
+/// ResNet18 keeps its padding as <c>auto_pad = SAME_LOWER</c> on the strided layers (for even sides <c>[1,1,0,0]</c> for
+/// stride-2 3x3 convolutions and the max pool, <c>[3,3,2,2]</c> for the stem; symmetric for odd sides), so the exported
+/// model takes any size the body takes; torchvision layouts get symmetric <c>pads</c>.</item>
 /// <item>Head: <c>GlobalMaxPool</c> and <c>GlobalAveragePool</c> concatenated (fastai's concat pool), <c>Flatten</c>, then
 /// each <c>BatchNorm1d</c> folded into the <c>Linear</c> after it (a <c>Gemm</c>), <c>Relu</c> between them, dropout left
 /// out.</item>
@@ -161,8 +162,7 @@ public static class OnnxExporter
         for (int c = 0; c < 3; c++) inverse[channelOrder[c]] = c;
         x = ConvBn(b, x, M<Conv2d>("conv1"), M<BatchNorm2d>("bn1"), 7, 2, style, inverse);
         x = b.Node("Relu", [x]);
-        long[] poolPads = style == PaddingStyle.CntkAsymmetric ? [1, 1, 0, 0] : [1, 1, 1, 1];
-        x = b.Node("MaxPool", [x], [Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", poolPads)]);
+        x = b.Node("MaxPool", [x], [Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Padding(style, 3, 2)]);
 
         for (int stage = 0; stage < 4; stage++)
         {
@@ -201,10 +201,19 @@ public static class OnnxExporter
         var bias = bn.bias!.detach().to_type(ScalarType.Float64) - bn.running_mean!.to_type(ScalarType.Float64) * s;
         if (conv.bias is { } convBias) bias = bias + convBias.detach().to_type(ScalarType.Float64) * s;
 
-        // ONNX pads are [top, left, bottom, right]; the body's explicit pads are PyTorch's (left, right, top, bottom).
-        long[] pads = ResNetPadding.For(style, kernel, stride) is { } p ? [p[2], p[0], p[3], p[1]] : Enumerable.Repeat((long)(kernel / 2), 4).ToArray();
         return b.Node("Conv", [x, b.Initializer("conv_w", Floats(weight), weight.shape), b.Initializer("conv_b", Floats(bias), bias.shape)],
-            [Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Ints("pads", pads)]);
+            [Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Padding(style, kernel, stride)]);
+    }
+
+    /// <summary>
+    /// The layer's padding attribute: <c>auto_pad = SAME_LOWER</c> where the body pads from the input's size (CNTK's
+    /// strided layers; see <see cref="ResNetPadding"/>), so the exported model takes any image size as the body does;
+    /// otherwise symmetric <c>pads</c> of <c>kernel / 2</c>.
+    /// </summary>
+    private static AttributeProto Padding(PaddingStyle style, int kernel, int stride)
+    {
+        if (!ResNetPadding.IsSameLower(style, kernel, stride)) return Ints("pads", Enumerable.Repeat((long)(kernel / 2), 4).ToArray());
+        return new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME_LOWER") };
     }
 
     private static string Head(OnnxGraphBuilder b, Sequential head, string x)

@@ -39,6 +39,37 @@ public class ResNetTests
     }
 
     [Theory]
+    [InlineData(224, 3, 2, 1, 0)]  // CNTK's pads on an even side: the odd pixel first
+    [InlineData(224, 7, 2, 3, 2)]
+    [InlineData(3, 3, 2, 1, 1)]    // an odd side is padded symmetrically
+    [InlineData(65, 7, 2, 3, 3)]
+    [InlineData(1, 3, 2, 1, 1)]
+    public void Should_PadLikeOnnxSameLower_When_TheLayerIsStrided(long side, int kernel, int stride, long before, long after)
+    {
+        Assert.Equal((before, after), ResNetPadding.SameLower(side, kernel, stride));
+        Assert.Equal((side + stride - 1) / stride, (side + before + after - kernel) / stride + 1);
+    }
+
+    [Theory]
+    [InlineData(48, 2)]  // layer3's 6x6 map goes into layer4 as 3x3: odd
+    [InlineData(56, 2)]
+    [InlineData(65, 3)]
+    [InlineData(32, 1)]
+    public void Should_TrainAStep_When_MlNetResNet18GetsASizeThatIsNotAMultipleOf32(int size, long finalSide)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var model = VisionModel.Create(Architectures.ResNet18MlNet, numClasses: 3, pretrained: false);
+        model.train();
+        var images = Onnx.OnnxExporterTests.RealImages(size);
+        Assert.Equal([images.shape[0], 512, finalSide, finalSide], model.Body.forward(model.Normalize.forward(images)).shape);
+        var loss = nn.functional.cross_entropy(model.forward(images), arange(images.shape[0], dtype: ScalarType.Int64) % 3);
+        loss.backward();
+        Assert.True(float.IsFinite(loss.ToSingle()));
+        Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
+    }
+
+    [Theory]
     [InlineData("resnet18", 11_176_512)]   // torchvision's 11,689,512 minus fc (513,000)
     [InlineData("resnet34", 21_284_672)]   // 21,797,672 minus fc
     [InlineData("resnet50", 23_508_032)]   // 25,557,032 minus fc (2,049,000)

@@ -107,6 +107,10 @@ public class OnnxExporterTests
         RandomizeBatchNorm(model, model.Head, images);
         AssertParity(model, RealImages(224));
         AssertParity(model, RealImages(96));
+        // Sizes whose feature maps turn odd on the way down (48: 3x3 before layer4; 65: odd from the start): the body
+        // pads them SAME_LOWER from their size, and the export says auto_pad = SAME_LOWER, so both still agree.
+        AssertParity(model, RealImages(48));
+        AssertParity(model, RealImages(65));
     }
 
     [Theory]
