@@ -28,6 +28,7 @@ internal static class TrainBenchmark
           --batches N      end-to-end batches per epoch (default 8) when the folder is made here
           --folder DIR     end-to-end data: a folder of class folders of images (default: batches*batch
                            Fashion-MNIST training images as PNG files, balanced over the classes)
+          --prefetch X     auto (the library's default: off for cached images), on or off
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -91,7 +92,13 @@ internal static class TrainBenchmark
     {
         int epochs = args.GetInt("epochs", 2), batches = args.GetInt("batches", 8);
         var root = args.GetOptional("folder") ?? FashionMnistSubset.Ensure((batches * batch + 9) / 10, 1);
-        var prefetch = args.GetString("prefetch", "on") != "off";
+        bool? prefetch = args.GetString("prefetch", "auto") switch
+        {
+            "auto" => null,
+            "on" => true,
+            "off" => false,
+            var other => throw new BenchmarkArgumentException($"--prefetch expects auto, on or off, got '{other}'."),
+        };
         var ours = OursEndToEnd(root, arch, size, batch, frozen, warmup, epochs, prefetch);
         Console.WriteLine($"  ours e2e {arch.Name} {size}/{batch} {(frozen ? "frozen" : "unfrozen")}: {ours}");
         double theirs = double.NaN;
@@ -118,11 +125,11 @@ internal static class TrainBenchmark
     /// <summary>
     /// End to end on our side, as a user runs it: <see cref="ImageDataBunch.FromFolder"/> (parallel decode and resize
     /// into the uint8 cache), <see cref="VisionLearner.Create"/>, then <see cref="Learner.FitOneCycle"/> for
-    /// <paramref name="epochs"/> epochs (shuffle, crop, batched augmentation, next batch prefetched while the model
-    /// computes; validation after each epoch). The clock runs from the first file read to the end of the fit; the
+    /// <paramref name="epochs"/> epochs (shuffle, crop, batched augmentation; the library's default prefetch, which is
+    /// off for cached images unless <paramref name="prefetch"/> says otherwise; validation after each epoch). The clock runs from the first file read to the end of the fit; the
     /// model is warmed up on tensors first, as on the PyTorch side.
     /// </summary>
-    public static EndToEndResult OursEndToEnd(string root, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, int epochs, bool prefetch = true)
+    public static EndToEndResult OursEndToEnd(string root, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, int epochs, bool? prefetch = null)
     {
         var total = Stopwatch.StartNew();
         using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = TextWriter.Null, Prefetch = prefetch });

@@ -8,8 +8,8 @@ namespace MlNetVision.Data;
 /// Serves the items of one split as <see cref="ImageBatch"/>es. The training loader shuffles (seeded by
 /// <see cref="Seed"/> and <see cref="Epoch"/>, which each enumeration advances) and augments; the validation and test
 /// loaders keep <see cref="Items"/> order and only resize. The next batch is prepared on a background thread while the
-/// current one is used; libtorch runs that thread's operators single-threaded so that they do not contend with the
-/// training step for the cores.
+/// current one is used when <see cref="Prefetches"/>; libtorch runs that thread's operators single-threaded so that they
+/// contend less with the training step for the cores.
 /// </summary>
 public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
 {
@@ -64,6 +64,9 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
 
     /// <summary>The epoch counter that, with <see cref="Seed"/>, fixes the order and augmentation of the next enumeration; each enumeration of a shuffled loader advances it.</summary>
     public int Epoch { get; set; }
+
+    /// <summary>Whether enumeration builds the next batch on a background thread (see <see cref="ImageDataBunchOptions.Prefetch"/>).</summary>
+    public bool Prefetches => _prefetch;
 
     /// <summary>Whether the decoded images are held in memory.</summary>
     public bool IsCached => _store.IsCached;

@@ -202,7 +202,7 @@ public sealed partial class ImageDataBunch : IDisposable
             var cache = keep ? kept.Select(i => decoded[offset + i]).ToArray() : null;
             var store = new ImageStore(sources, cache, options.Size, options.ResizeMethod, options.MaxPixels, log);
             return new DataLoader(items, store, options.Size, options.BatchSize, shuffle, shuffle ? options.Transforms : null,
-                options.Seed, options.Prefetch, options.ResizeMethod, options.NumWorkers);
+                options.Seed, options.Prefetch ?? !store.IsCached, options.ResizeMethod, options.NumWorkers);
         }
 
         var trainLoader = MakeLoader(train, 0, shuffle: true);

@@ -61,9 +61,18 @@ public sealed class ImageDataBunchOptions
     /// <value>The default value is 4 GiB.</value>
     public long MaxCacheBytes { get; set; } = DefaultMaxCacheBytes;
 
-    /// <summary>Whether loaders prepare the next batch on a background task while the current one is used.</summary>
-    /// <value>The default value is <c>true</c>.</value>
-    public bool Prefetch { get; set; } = true;
+    /// <summary>
+    /// Whether loaders prepare the next batch on a background thread while the current one is used; <c>null</c> decides
+    /// per loader: prefetch when images are decoded for every batch (not cached), not when they come from the cache.
+    /// </summary>
+    /// <remarks>
+    /// From the cache a batch costs a crop, a <c>grid_sample</c> and the lighting (about 9 ms for 64 images of 64x64
+    /// here), while running it beside a CPU training step that uses every core slowed the step by far more: 16 steps of
+    /// ResNet18 at 64 px took 8.1 s with prefetch on pool threads, 7.4 s with it on one single-threaded worker, and 6.5 s
+    /// without it (2 cores; see docs/BENCHMARKS.md). Decoding files per batch is slow enough that overlapping it pays.
+    /// </remarks>
+    /// <value>The default value is <c>null</c> (automatic).</value>
+    public bool? Prefetch { get; set; }
 
     /// <summary>Where the summary warning about skipped input is written; <c>null</c> writes to <see cref="Console.Error"/>.</summary>
     /// <value>The default value is <c>null</c> (standard error).</value>

@@ -142,6 +142,24 @@ public sealed class ImageDataBunchTests : DataTestsBase
     }
 
     [Fact]
+    public void Should_ServeTheSameAugmentedBatches_When_PrefetchIsForcedOnForTheCache()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 4, 2));
+        using var inline = ImageDataBunch.FromFolder(root, Small(batchSize: 4));
+        var options = Small(batchSize: 4);
+        options.Prefetch = true;
+        using var prefetched = ImageDataBunch.FromFolder(root, options);
+        Assert.True(prefetched.Train.Prefetches);
+        for (var epoch = 0; epoch < 2; epoch++)
+        {
+            var a = Collect(inline.Train);
+            var b = Collect(prefetched.Train);
+            Assert.Equal(a.Select(x => x.Indices), b.Select(x => x.Indices));
+            Assert.Equal(a.Select(x => x.Sum), b.Select(x => x.Sum));
+        }
+    }
+
+    [Fact]
     public void Should_ServeTheSameBatchesAsTheCache_When_TheCacheDoesNotFit()
     {
         var root = Track(ImageFiles.TrainValidFolder(ThreeClasses, 4, 2));
@@ -152,6 +170,9 @@ public sealed class ImageDataBunchTests : DataTestsBase
 
         Assert.True(cached.Train.IsCached);
         Assert.False(uncached.Train.IsCached);
+        // Automatic prefetch: on for per-batch decoding, off for the cache.
+        Assert.False(cached.Train.Prefetches);
+        Assert.True(uncached.Train.Prefetches);
         var a = Collect(cached.Train);
         var b = Collect(uncached.Train);
         Assert.Equal(a.Select(x => x.Indices), b.Select(x => x.Indices));

@@ -29,7 +29,7 @@ public sealed class OptionsTests
         Assert.Equal(Environment.ProcessorCount, o.NumWorkers);
         Assert.Equal(89_478_485, o.MaxPixels);
         Assert.Equal(4L << 30, o.MaxCacheBytes);
-        Assert.True(o.Prefetch);
+        Assert.Null(o.Prefetch);
         Assert.Null(o.Log);
         Assert.Equal(("train", "valid", "test"), (o.TrainFolder, o.ValidFolder, o.TestFolder));
         Assert.False(o.Transforms.IsIdentity);
