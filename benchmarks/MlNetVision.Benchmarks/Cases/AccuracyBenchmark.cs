@@ -27,7 +27,10 @@ internal static class AccuracyBenchmark
                                (fastai v2's default), kept within [1e-4, 3e-3]; the range is slice(X/100, X), as
                                the lesson's slice(1e-6, 1e-4). The smoothed LrFind loss is printed at each decade
                                so a chosen --lr can be checked against the curve.
+          --lr-div X           the range's spread: slice(lr/X, lr) (default 100, fastai's lr_mult)
           --arch A             architecture (default resnet18-mlnet, the one with pretrained weights)
+          --max-rotate X, --max-zoom X, --max-warp X, --max-lighting X, --no-flip
+                               fastai's get_transforms() arguments (defaults 10, 1.1, 0.2, 0.2, flip on)
           --prepare-only       write the PNG folder (once, reused later) and stop
         """;
 
@@ -39,9 +42,19 @@ internal static class AccuracyBenchmark
         int trainPerClass = args.GetInt("train-per-class", 6000), testPerClass = args.GetInt("test-per-class", 1000);
         var arch = Architectures.Get(args.GetString("arch", Architectures.ResNet18MlNet.Name));
         var inv = CultureInfo.InvariantCulture;
+        var defaults = TransformOptions.FastAiDefaults();
+        var transforms = new TransformOptions
+        {
+            DoFlip = !args.Has("no-flip"),
+            MaxRotate = (float)args.GetDouble("max-rotate", defaults.MaxRotate),
+            MaxZoom = (float)args.GetDouble("max-zoom", defaults.MaxZoom),
+            MaxWarp = (float)args.GetDouble("max-warp", defaults.MaxWarp),
+            MaxLighting = (float)args.GetDouble("max-lighting", defaults.MaxLighting),
+        };
 
         Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {testPerClass * 10} test, {size}x{size}, batch {batch}, " +
-            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/100, lr)."));
+            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{args.GetDouble("lr-div", 100)}, lr); " +
+            $"get_transforms(do_flip={transforms.DoFlip}, max_rotate={transforms.MaxRotate}, max_zoom={transforms.MaxZoom}, max_lighting={transforms.MaxLighting}, max_warp={transforms.MaxWarp})."));
         var total = Stopwatch.StartNew();
         var root = FashionMnistSubset.Ensure(trainPerClass, testPerClass);
         var prepare = total.Elapsed;
@@ -49,7 +62,7 @@ internal static class AccuracyBenchmark
         if (args.Has("prepare-only")) return 0;
 
         var phase = Stopwatch.StartNew();
-        using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Seed = 42 });
+        using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Seed = 42, Transforms = transforms });
         var decode = phase.Elapsed;
         Console.WriteLine(string.Create(inv, $"FromFolder: {data.Train.Count} train, {data.Valid.Count} test images decoded and cached in {decode.TotalSeconds:0.0} s   (load {LoadAverage.Read()})"));
 
@@ -66,14 +79,15 @@ internal static class AccuracyBenchmark
         var find = learner.LrFind();
         var lrFind = phase.Elapsed;
         var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.Valley ?? 1e-3, 1e-4, 3e-3);
+        var lrDiv = args.GetDouble("lr-div", 100);
         var curve = string.Join(", ", new[] { 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1 }
             .Where(r => find.LearningRates.Count > 0 && r <= find.LearningRates[^1] * 1.0001)
             .Select(r => string.Create(inv, $"{r:0e+0}: {find.LossAt(r):0.000}")));
         Console.WriteLine($"LrFind smoothed loss by learning rate: {curve}; last rate tried {Show(find.LearningRates.LastOrDefault())} ({find.StopReason ?? "all iterations"})");
-        Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}{(args.Has("lr") ? " (--lr given)" : "")}; using slice({lr / 100:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
+        Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}{(args.Has("lr") ? " (--lr given)" : "")}; using slice({lr / lrDiv:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
 
         phase.Restart();
-        learner.FitOneCycle(epochs, LearningRate.Slice(lr / 100, lr));
+        learner.FitOneCycle(epochs, LearningRate.Slice(lr / lrDiv, lr));
         var fit = phase.Elapsed;
         var trainingTime = training.Elapsed;
         var accuracy = 1 - learner.State.LastEpoch!["error_rate"];
