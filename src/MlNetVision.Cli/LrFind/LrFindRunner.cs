@@ -1,8 +1,6 @@
 using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Output;
 using MlNetVision.Cli.Running;
-using MlNetVision.Models;
-using MlNetVision.Native;
 using MlNetVision.Training;
 
 namespace MlNetVision.Cli.LrFind;
@@ -16,24 +14,9 @@ public static class LrFindRunner
     /// <summary>Runs the sweep; returns the exit code.</summary>
     public static int Run(LrFindSettings settings, CliOutput output, CancellationToken cancellation)
     {
-        var input = DataInput.Resolve(settings.Data);
-        var architecture = Architectures.Get(settings.Architecture);
-        var outDir = OutputFolder.Create(settings.Out);
-        NativeBackend.EnsureLoaded();
-        if (input.IsSample) output.Status($"No data given: using the sample shipped with the tool ({input.Path}).");
-        output.Status($"Loading images from {input.Path} ...");
-        using var data = DataBunchFactory.Create(input, settings.Size, settings.BatchSize, settings.ValidPct, settings.Seed, output);
-        var pretrained = architecture.Pretrained != PretrainedSource.None;
-        if (!pretrained) output.Warning($"{architecture.Name} has no pretrained weights shipped: the sweep runs on random weights.");
-        var view = new TrainingView(output);
-        using var learner = VisionLearner.Create(data, architecture, new LearnerOptions
-        {
-            Pretrained = pretrained,
-            Seed = settings.Seed,
-            ModelDirectory = outDir,
-            ProgressWriter = null,
-            Progress = view,
-        });
+        using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
+            settings.Seed, output, "has no pretrained weights shipped: the sweep runs on random weights.");
+        var (learner, data, view, outDir) = (session.Learner, session.Data, session.View, session.OutputFolder);
         if (settings.Unfreeze) learner.Unfreeze();
         LrFindResult result;
         try

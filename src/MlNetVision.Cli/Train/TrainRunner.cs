@@ -30,30 +30,12 @@ public static class TrainRunner
     /// <summary>Runs the recipe; returns the exit code.</summary>
     public static int Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
     {
-        var input = DataInput.Resolve(settings.Data);
-        var architecture = Architectures.Get(settings.Architecture);
-        var outDir = OutputFolder.Create(settings.Out);
-        NativeBackend.EnsureLoaded();
-
-        if (input.IsSample) output.Status($"No data given: using the sample shipped with the tool ({input.Path}).");
-        output.Status($"Loading images from {input.Path} ...");
-        using var data = DataBunchFactory.Create(input, settings.Size, settings.BatchSize, settings.ValidPct, settings.Seed, output);
-        WriteDataSummary(output, data, input);
-
-        var pretrained = architecture.Pretrained != PretrainedSource.None;
-        if (!pretrained)
-            output.Warning($"{architecture.Name} has no pretrained weights shipped: it starts from random weights and the first stage trains the whole network.");
-        var view = new TrainingView(output);
+        using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
+            settings.Seed, output, "has no pretrained weights shipped: it starts from random weights and the first stage trains the whole network.",
+            (data, input) => WriteDataSummary(output, data, input));
+        var (input, architecture, outDir, data, view, learner) =
+            (session.Input, session.Architecture, session.OutputFolder, session.Data, session.View, session.Learner);
         var checkpoint = new CheckpointEachEpoch(CheckpointName);
-        var options = new LearnerOptions
-        {
-            Pretrained = pretrained,
-            Seed = settings.Seed,
-            ModelDirectory = outDir,
-            ProgressWriter = null,
-            Progress = view,
-        };
-        using var learner = VisionLearner.Create(data, architecture, options);
         var plots = new List<ReportImage>();
         LrFindResult? lrFind = null;
         LearningRate? unfreezeLr = null;

@@ -1,0 +1,100 @@
+using MlNetVision.Cli.Output;
+using MlNetVision.Cli.Running;
+using MlNetVision.Data;
+using MlNetVision.Models;
+using MlNetVision.Native;
+using MlNetVision.Training;
+
+namespace MlNetVision.Cli.Arguments;
+
+/// <summary>
+/// What <c>train</c> and <c>lr-find</c> both do first: resolve the data argument, the architecture and the output
+/// folder, load the native backend, build the data bunch and create the learner (with the shipped weights when the
+/// architecture has them), its progress going to a <see cref="TrainingView"/>. Disposing it disposes the learner and
+/// the data.
+/// </summary>
+public sealed class LearnerSession : IDisposable
+{
+    private LearnerSession(DataInput input, ResNetArchitecture architecture, string outputFolder, ImageDataBunch data, TrainingView view, Learner learner)
+    {
+        Input = input;
+        Architecture = architecture;
+        OutputFolder = outputFolder;
+        Data = data;
+        View = view;
+        Learner = learner;
+    }
+
+    /// <summary>The resolved data argument.</summary>
+    public DataInput Input { get; }
+
+    /// <summary>The backbone.</summary>
+    public ResNetArchitecture Architecture { get; }
+
+    /// <summary>The output folder (created).</summary>
+    public string OutputFolder { get; }
+
+    /// <summary>The images.</summary>
+    public ImageDataBunch Data { get; }
+
+    /// <summary>The live or plain progress view the learner reports to.</summary>
+    public TrainingView View { get; }
+
+    /// <summary>The learner, frozen as <c>cnn_learner</c> leaves it.</summary>
+    public Learner Learner { get; }
+
+    /// <summary>Whether the body starts from shipped pretrained weights.</summary>
+    public bool Pretrained => Architecture.Pretrained != PretrainedSource.None;
+
+    /// <summary>Opens a session; <paramref name="describe"/> runs once the data is loaded, before the learner is created.</summary>
+    /// <param name="data">The data argument as given (<see langword="null"/>: the shipped sample).</param>
+    /// <param name="architecture">Backbone name from the architecture table.</param>
+    /// <param name="outputFolder">Output folder, created if missing.</param>
+    /// <param name="size">Image size in pixels.</param>
+    /// <param name="batchSize">Batch size.</param>
+    /// <param name="validPct">Validation share when the data has no valid/ folder.</param>
+    /// <param name="seed">Random seed of the split, the batches and the head.</param>
+    /// <param name="output">Where status lines and warnings go.</param>
+    /// <param name="noWeightsWarning">The warning printed when the architecture has no shipped weights.</param>
+    /// <param name="describe">Optional: prints a summary of the loaded data.</param>
+    /// <exception cref="CliException">The data or the output folder is unusable (see <see cref="DataBunchFactory.Create"/>).</exception>
+    public static LearnerSession Open(string? data, string architecture, string outputFolder, int size, int batchSize, double validPct, int seed,
+        CliOutput output, string noWeightsWarning, Action<ImageDataBunch, DataInput>? describe = null)
+    {
+        var input = DataInput.Resolve(data);
+        var arch = Architectures.Get(architecture);
+        var outDir = Running.OutputFolder.Create(outputFolder);
+        NativeBackend.EnsureLoaded();
+        if (input.IsSample) output.Status($"No data given: using the sample shipped with the tool ({input.Path}).");
+        output.Status($"Loading images from {input.Path} ...");
+        var bunch = DataBunchFactory.Create(input, size, batchSize, validPct, seed, output);
+        try
+        {
+            describe?.Invoke(bunch, input);
+            var pretrained = arch.Pretrained != PretrainedSource.None;
+            if (!pretrained) output.Warning($"{arch.Name} {noWeightsWarning}");
+            var view = new TrainingView(output);
+            var learner = VisionLearner.Create(bunch, arch, new LearnerOptions
+            {
+                Pretrained = pretrained,
+                Seed = seed,
+                ModelDirectory = outDir,
+                ProgressWriter = null,
+                Progress = view,
+            });
+            return new LearnerSession(input, arch, outDir, bunch, view, learner);
+        }
+        catch
+        {
+            bunch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the learner and the data.</summary>
+    public void Dispose()
+    {
+        Learner.Dispose();
+        Data.Dispose();
+    }
+}
