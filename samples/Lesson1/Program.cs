@@ -8,7 +8,7 @@ using MlNetVision.Interpretation;
 using MlNetVision.Models;
 using MlNetVision.Training;
 
-var path = args.Length > 0 ? args[0] : FindSampleData();
+var path = args.Length > 0 ? args[0] : SampleData.Find("pass a folder of images as the first argument.");
 var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 
 // data = ImageDataBunch.from_folder(path, ds_tfms=get_transforms(), size=224, bs=64).normalize(imagenet_stats)
@@ -62,12 +62,3 @@ Console.WriteLine($"Confusion matrix: {interp.PlotConfusionMatrix(Path.Combine(l
 // One self-contained HTML file with all of the above
 Console.WriteLine($"Report: {HtmlReport.Save(TrainingReport.FromLearner(learn, lrFind, interp), Path.Combine(learn.ModelDirectory, "report.html"))}");
 
-static string FindSampleData()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "samples", "data", "fashion-mnist-sample");
-        if (Directory.Exists(candidate)) return candidate;
-    }
-    throw new DirectoryNotFoundException("samples/data/fashion-mnist-sample not found; pass a folder of images as the first argument.");
-}

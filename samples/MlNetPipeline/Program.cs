@@ -6,7 +6,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.MlNet;
 
-var root = args.Length > 0 ? args[0] : FindSampleData();
+var root = args.Length > 0 ? args[0] : SampleData.Find("pass a folder with train/ and valid/ class folders.");
 var mlContext = new MLContext(seed: 1);
 
 // 1. Load: one row per image file, labelled by its folder name.
@@ -51,16 +51,6 @@ foreach (var image in ImagesUnder(Path.Combine(root, "valid")).Where((_, i) => i
 {
     var prediction = engine.Predict(image);
     Console.WriteLine($"{Path.GetFileName(image.ImagePath)}: actual {image.Label}, predicted {prediction.PredictedLabel} ({prediction.Score.Max():P0})");
-}
-
-static string FindSampleData()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "samples", "data", "fashion-mnist-sample");
-        if (Directory.Exists(candidate)) return candidate;
-    }
-    throw new DirectoryNotFoundException("samples/data/fashion-mnist-sample not found; pass a folder with train/ and valid/ class folders.");
 }
 
 // Sample output:

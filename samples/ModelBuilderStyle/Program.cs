@@ -4,7 +4,7 @@
 // Usage: dotnet run --project samples/ModelBuilderStyle [-- /path/to/folder-with-train-and-valid]
 using ModelBuilderStyle;
 
-var root = args.Length > 0 ? args[0] : FindSampleData();
+var root = args.Length > 0 ? args[0] : SampleData.Find("pass a folder with train/ and valid/ class folders.");
 ConsumeModel.MLNetModelPath = Path.Combine(AppContext.BaseDirectory, "MLModel.zip");
 if (!File.Exists(ConsumeModel.MLNetModelPath))
 {
@@ -18,16 +18,6 @@ foreach (var classDir in Directory.GetDirectories(Path.Combine(root, "valid")).O
     var output = ConsumeModel.Predict(input);
     var top3 = string.Join(", ", ConsumeModel.PredictAllLabels(input).Take(3).Select(p => $"{p.Key} {p.Value:P0}"));
     Console.WriteLine($"{Path.GetFileName(classDir)}/{Path.GetFileName(input.ImagePath)}: predicted {output.PredictedLabel} (top 3: {top3})");
-}
-
-static string FindSampleData()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "samples", "data", "fashion-mnist-sample");
-        if (Directory.Exists(candidate)) return candidate;
-    }
-    throw new DirectoryNotFoundException("samples/data/fashion-mnist-sample not found; pass a folder with train/ and valid/ class folders.");
 }
 
 // Sample output (first run):
