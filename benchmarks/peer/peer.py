@@ -280,10 +280,12 @@ def cmd_train(a):
         train_step(model, opt, sched, wx, wy)
     if a.mode == "tensors":
         opt, sched = make_optimizer(model, a.steps, a.lr)
-        x = torch.rand(a.bs, 3, a.size, a.size, generator=rng)
-        y = torch.randint(0, nc, (a.bs,), generator=rng)
+        # A fresh batch per step: repeating one batch lets the network fit it, and steps on a collapsed loss are
+        # not the steps of a real fit.
+        xs = [torch.rand(a.bs, 3, a.size, a.size, generator=rng) for _ in range(a.steps)]
+        ys = [torch.randint(0, nc, (a.bs,), generator=rng) for _ in range(a.steps)]
         t0 = time.perf_counter()
-        for _ in range(a.steps):
+        for x, y in zip(xs, ys):
             train_step(model, opt, sched, x, y)
         seconds = time.perf_counter() - t0
         images = a.steps * a.bs
