@@ -40,6 +40,7 @@ internal static class AccuracyBenchmark
         int size = args.GetInt("size", 64), batch = args.GetInt("batch", 64);
         int headEpochs = args.GetInt("head-epochs", 1), epochs = args.GetInt("epochs", 4);
         int trainPerClass = args.GetInt("train-per-class", 6000), testPerClass = args.GetInt("test-per-class", 1000);
+        var lrDiv = args.GetDouble("lr-div", 100);
         var arch = Architectures.Get(args.GetString("arch", Architectures.ResNet18MlNet.Name));
         var inv = CultureInfo.InvariantCulture;
         var defaults = TransformOptions.FastAiDefaults();
@@ -53,7 +54,7 @@ internal static class AccuracyBenchmark
         };
 
         Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {testPerClass * 10} test, {size}x{size}, batch {batch}, " +
-            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{args.GetDouble("lr-div", 100)}, lr); " +
+            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{lrDiv}, lr); " +
             $"get_transforms(do_flip={transforms.DoFlip}, max_rotate={transforms.MaxRotate}, max_zoom={transforms.MaxZoom}, max_lighting={transforms.MaxLighting}, max_warp={transforms.MaxWarp})."));
         var total = Stopwatch.StartNew();
         var root = FashionMnistSubset.Ensure(trainPerClass, testPerClass);
@@ -79,7 +80,6 @@ internal static class AccuracyBenchmark
         var find = learner.LrFind();
         var lrFind = phase.Elapsed;
         var lr = args.Has("lr") ? args.GetDouble("lr", 1e-3) : Math.Clamp(find.Valley ?? 1e-3, 1e-4, 3e-3);
-        var lrDiv = args.GetDouble("lr-div", 100);
         var curve = string.Join(", ", new[] { 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1 }
             .Where(r => find.LearningRates.Count > 0 && r <= find.LearningRates[^1] * 1.0001)
             .Select(r => string.Create(inv, $"{r:0e+0}: {find.LossAt(r):0.000}")));

@@ -43,9 +43,6 @@ public sealed class LearnerSession : IDisposable
     /// <summary>The learner, frozen as <c>cnn_learner</c> leaves it.</summary>
     public Learner Learner { get; }
 
-    /// <summary>Whether the body starts from shipped pretrained weights.</summary>
-    public bool Pretrained => Architecture.Pretrained != PretrainedSource.None;
-
     /// <summary>Opens a session; <paramref name="describe"/> runs once the data is loaded, before the learner is created.</summary>
     /// <param name="data">The data argument as given (<see langword="null"/>: the shipped sample).</param>
     /// <param name="architecture">Backbone name from the architecture table.</param>

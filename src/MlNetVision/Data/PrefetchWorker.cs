@@ -20,8 +20,7 @@ internal static class PrefetchWorker
     {
         get
         {
-            _ = Worker.Value;
-            Run(() => 0).Wait();
+            Run(() => 0).Wait(); // the worker sets itself up before its first item
             return _singleThreaded;
         }
     }

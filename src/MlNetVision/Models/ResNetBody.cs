@@ -63,9 +63,7 @@ public sealed class ResNetBody : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _padding, 7, 2))));
         // After ReLU every value is >= 0, so zero padding gives the same maximum as ONNX's implicit -inf padding.
-        y = ResNetPadding.IsSameLower(_padding, 3, 2)
-            ? functional.max_pool2d(ResNetPadding.Apply(y, _padding, 3, 2), 3, 2, 0)
-            : functional.max_pool2d(y, 3, 2, 1);
+        y = functional.max_pool2d(ResNetPadding.Apply(y, _padding, 3, 2), 3, 2, ResNetPadding.Own(_padding, 3, 2));
         y = layer4.forward(layer3.forward(layer2.forward(layer1.forward(y))));
         return y.MoveToOuterDisposeScope();
     }
