@@ -3,6 +3,7 @@ using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Output;
 using MlNetVision.Cli.Running;
 using MlNetVision.Cli.Scoring;
+using MlNetVision.Data;
 using MlNetVision.Interpretation;
 
 namespace MlNetVision.Cli.Evaluate;
@@ -25,28 +26,24 @@ public static class EvaluateRunner
         var model = ScoringModel.Load(modelPath);
         var images = LabelledImages.Read(input);
 
-        var unknown = images.Labels.Distinct().Where(l => !model.Classes.Contains(l)).Order(StringComparer.Ordinal).ToList();
+        var unknown = images.Files.Select(f => f.Label).Distinct().Where(l => !model.Classes.Contains(l)).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
             throw CliException.ModelMismatch(
                 $"The model was made for other classes: the data has {Preview(unknown)} that the model does not know (model classes: {Preview(model.Classes)}).");
 
-        var paths = new List<string>();
-        var targets = new List<int>();
+        var readable = new List<LabelledFile>();
         var skipped = new List<string>();
-        for (int i = 0; i < images.Paths.Count; i++)
+        foreach (var file in images.Files)
         {
-            if (ImageFiles.Problem(images.Paths[i]) is { } problem) { skipped.Add($"{images.Paths[i]}: {problem}"); continue; }
-            paths.Add(images.Paths[i]);
-            targets.Add(IndexOf(model.Classes, images.Labels[i]));
+            if (ImageProbe.Problem(file.Path) is { } problem) skipped.Add($"{file.Path}: {problem}");
+            else readable.Add(file);
         }
         if (skipped.Count > 0)
             output.Warning($"skipped {skipped.Count} unreadable image(s):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", skipped)}");
-        if (paths.Count == 0) throw CliException.BadData($"No readable image in '{input.Path}'.");
+        if (readable.Count == 0) throw CliException.BadData($"No readable image in '{input.Path}'.");
 
-        output.Status($"Scoring {paths.Count} images from {input.Path} ({images.Description}) with {modelPath} ...");
-        var probabilities = model.Score(paths, cancellation);
-        var interpretation = ClassificationInterpretation.FromPredictions(model.Classes, probabilities, targets.ToArray(),
-            items: ItemImageSource.FromPaths(paths));
+        output.Status($"Scoring {readable.Count} images from {input.Path} ({images.Description}) with {modelPath} ...");
+        var interpretation = ClassificationInterpretation.FromDataView(model.Score(readable), cancellationToken: cancellation);
 
         output.Heading("Evaluation");
         output.Fact("model", modelPath);
@@ -89,12 +86,6 @@ public static class EvaluateRunner
         output.Heading("Files written");
         output.Fact("report", written);
         return ExitCodes.Success;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> classes, string name)
-    {
-        for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
-        return -1;
     }
 
     private static string Preview(IReadOnlyList<string> names) =>

@@ -4,6 +4,7 @@ using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Output;
 using MlNetVision.Cli.Running;
 using MlNetVision.Cli.Scoring;
+using MlNetVision.Data;
 
 namespace MlNetVision.Cli.Predict;
 
@@ -18,8 +19,8 @@ public static class PredictRunner
         List<string> candidates;
         if (Directory.Exists(inputPath))
         {
-            candidates = ImageFiles.Under(inputPath);
-            if (candidates.Count == 0) throw CliException.BadData($"No image file ({string.Join(", ", Data.ImageDataBunch.ImageExtensions)}) under '{settings.Input}'.");
+            candidates = ImageFolders.ImageFiles(inputPath);
+            if (candidates.Count == 0) throw CliException.BadData($"No image file ({string.Join(", ", ImageDataBunch.ImageExtensions)}) under '{settings.Input}'.");
         }
         else if (File.Exists(inputPath))
         {
@@ -35,7 +36,7 @@ public static class PredictRunner
         var unreadable = new List<string>();
         foreach (var path in candidates)
         {
-            if (ImageFiles.Problem(path) is { } problem) unreadable.Add($"{path}: {problem}");
+            if (ImageProbe.Problem(path) is { } problem) unreadable.Add($"{path}: {problem}");
             else readable.Add(path);
         }
         if (candidates.Count == 1 && unreadable.Count == 1)

@@ -1,23 +1,24 @@
 using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Running;
+using MlNetVision.Data;
 
 namespace MlNetVision.Cli.Scoring;
 
-/// <summary>Image files with their label names, read from a data argument for <c>evaluate</c>.</summary>
-/// <param name="Paths">Full paths of the images.</param>
-/// <param name="Labels">The label name of each image.</param>
+/// <summary>Image files with their label names, read from a data argument for <c>evaluate</c> with the library's listers.</summary>
+/// <param name="Files">The images (full paths) and their label names.</param>
 /// <param name="Description">Which part of the data was used (for messages).</param>
-public sealed record LabelledImages(IReadOnlyList<string> Paths, IReadOnlyList<string> Labels, string Description)
+public sealed record LabelledImages(IReadOnlyList<LabelledFile> Files, string Description)
 {
     /// <summary>
-    /// A folder: its <c>valid/</c> class folders when there is one, else <c>train/</c>'s, else its own class folders.
-    /// A CSV: a header row, then <c>file,label</c> rows with file names relative to the CSV's folder.
+    /// A folder: its <c>valid/</c> class folders when there is one, else <c>train/</c>'s, else its own class folders
+    /// (<see cref="ImageFolders.ClassFolders"/>). A CSV: a header row, then <c>file,label</c> rows
+    /// (<see cref="CsvFile.ReadRows"/>) with file names relative to the CSV's folder.
     /// </summary>
     /// <exception cref="CliException">The CSV cannot be read or nothing labelled is found (exit 4).</exception>
     public static LabelledImages Read(DataInput input)
     {
         var result = input.Kind == DataInputKind.Csv ? FromCsv(input.Path) : FromFolder(input.Path);
-        if (result.Paths.Count == 0)
+        if (result.Files.Count == 0)
             throw CliException.BadData($"No labelled image found in '{input.Path}' ({result.Description}): expected one folder per class, or a CSV of file,label rows.");
         return result;
     }
@@ -29,67 +30,27 @@ public sealed record LabelledImages(IReadOnlyList<string> Paths, IReadOnlyList<s
         var (dir, description) = Directory.Exists(valid) ? (valid, "its valid/ folder")
             : Directory.Exists(train) ? (train, "its train/ folder (no valid/ folder)")
             : (root, "its class folders");
-        var paths = new List<string>();
-        var labels = new List<string>();
-        foreach (var classDir in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(classDir);
-            if (dir == root && name is "test" or "models") continue;
-            foreach (var file in ImageFiles.Under(classDir))
-            {
-                paths.Add(file);
-                labels.Add(name);
-            }
-        }
-        return new LabelledImages(paths, labels, description);
+        return new LabelledImages(ImageFolders.ClassFolders(dir, ignore: dir == root ? ["test", "models"] : null), description);
     }
 
     private static LabelledImages FromCsv(string csv)
     {
         var folder = Path.GetDirectoryName(csv)!;
-        string[] lines;
+        var files = new List<LabelledFile>();
         try
         {
-            lines = File.ReadAllLines(csv);
+            foreach (var row in CsvFile.ReadRows(csv))
+            {
+                var cells = row.Fields.Select(f => f.Trim()).ToArray();
+                if (cells.Length < 2 || cells[0].Length == 0 || cells[1].Length == 0)
+                    throw CliException.BadData($"'{csv}' line {row.LineNumber}: expected file,label, got '{row.Text}'.");
+                files.Add(new LabelledFile(Path.GetFullPath(cells[0], folder), cells[1]));
+            }
         }
         catch (IOException e)
         {
             throw CliException.BadData($"Cannot read '{csv}': {e.Message}");
         }
-        var paths = new List<string>();
-        var labels = new List<string>();
-        foreach (var (line, number) in lines.Select((l, i) => (l, i + 1)).Skip(1))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var cells = SplitCsvLine(line);
-            if (cells.Count < 2 || cells[0].Length == 0 || cells[1].Length == 0)
-                throw CliException.BadData($"'{csv}' line {number}: expected file,label, got '{line}'.");
-            paths.Add(Path.GetFullPath(cells[0], folder));
-            labels.Add(cells[1]);
-        }
-        return new LabelledImages(paths, labels, "its rows");
-    }
-
-    /// <summary>Splits one CSV line on commas, honouring double-quoted cells with doubled quotes inside.</summary>
-    public static List<string> SplitCsvLine(string line)
-    {
-        var cells = new List<string>();
-        var cell = new System.Text.StringBuilder();
-        var quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cell.ToString().Trim()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString().Trim());
-        return cells;
+        return new LabelledImages(files, "its rows");
     }
 }

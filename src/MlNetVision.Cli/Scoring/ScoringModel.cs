@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.Cli.Running;
+using MlNetVision.Data;
 
 namespace MlNetVision.Cli.Scoring;
 
@@ -73,8 +74,7 @@ public sealed class ScoringModel
     /// <summary>The class probabilities of each image, in input order (images must be readable: check them first).</summary>
     public float[][] Score(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
     {
-        var input = _ml.Data.LoadFromEnumerable(imagePaths.Select(p => new ImageInput { ImagePath = p }).ToList());
-        var scored = _model.Transform(input);
+        var scored = Transform(imagePaths.Select(p => new ImageInput { ImagePath = p }));
         var result = new List<float[]>(imagePaths.Count);
         using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
         var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
@@ -87,6 +87,16 @@ public sealed class ScoringModel
         }
         return result.ToArray();
     }
+
+    /// <summary>
+    /// The model's scored view of labelled images (lazy: images are scored as it is read): the input's <c>ImagePath</c>
+    /// and text <c>Label</c> columns, then the model's <c>Score</c> and <c>PredictedLabel</c>.
+    /// </summary>
+    public IDataView Score(IReadOnlyList<LabelledFile> images) =>
+        Transform(images.Select(f => new LabelledImageInput { ImagePath = f.Path, Label = f.Label }));
+
+    private IDataView Transform<T>(IEnumerable<T> rows) where T : class =>
+        _model.Transform(_ml.Data.LoadFromEnumerable(rows.ToList()));
 
     private static string FirstLine(string message)
     {

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MlNetVision.Data;
 
 public sealed partial class ImageDataBunch
@@ -30,13 +28,10 @@ public sealed partial class ImageDataBunch
         var imageRoot = System.IO.Path.GetFullPath(folder, root);
         var skipped = new List<SkippedInput>();
         var items = new List<RawItem>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(csvPath))
+        foreach (var row in CsvFile.ReadRows(csvPath))
         {
-            lineNumber++;
-            if (lineNumber == 1 || line.Length == 0) continue;
-            var where = $"{System.IO.Path.GetFileName(csvPath)} line {lineNumber}";
-            var fields = CsvFields(line);
+            var where = $"{System.IO.Path.GetFileName(csvPath)} line {row.LineNumber}";
+            var fields = row.Fields;
             if (fields.Count <= Math.Max(fileColumn, labelColumn) || fields[labelColumn].Trim().Length == 0 || fields[fileColumn].Trim().Length == 0)
             {
                 skipped.Add(new SkippedInput(where, "missing file name or label"));
@@ -59,28 +54,5 @@ public sealed partial class ImageDataBunch
     {
         var prefix = folder.EndsWith(System.IO.Path.DirectorySeparatorChar) ? folder : folder + System.IO.Path.DirectorySeparatorChar;
         return file.StartsWith(prefix, StringComparison.Ordinal);
-    }
-
-    /// <summary>Splits one CSV line (RFC 4180 quoting; no fields spanning lines).</summary>
-    internal static List<string> CsvFields(string line)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else field.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
-            else field.Append(ch);
-        }
-        fields.Add(field.ToString());
-        return fields;
     }
 }

@@ -25,6 +25,40 @@ public sealed partial class ImageDataBunch
         ArgumentNullException.ThrowIfNull(data);
         options ??= new ImageDataBunchOptions();
         var root = System.IO.Path.GetFullPath(path ?? Directory.GetCurrentDirectory());
+        var skipped = new List<SkippedInput>();
+        var items = DataViewItems(data, imageColumn, labelColumn, root, skipped);
+        var (train, valid) = RandomSplit(items, options.ValidPct, options.Seed);
+        return Build(root, train, valid, null, options, skipped);
+    }
+
+    /// <summary>
+    /// Builds a bunch from two ML.NET <see cref="IDataView"/>s, one for training and one for validation (no random
+    /// split), with the columns of <see cref="FromDataView"/>.
+    /// </summary>
+    /// <param name="train">The training rows.</param>
+    /// <param name="valid">The validation rows.</param>
+    /// <param name="imageColumn">The column with the image path or bytes, in both views.</param>
+    /// <param name="labelColumn">The column with the label, in both views.</param>
+    /// <param name="path">The data root (checkpoints go to <c>path/models</c>); <c>null</c> for the current folder.</param>
+    /// <param name="options">How to build it; <c>null</c> for the defaults (<see cref="ImageDataBunchOptions.ValidPct"/> is not used).</param>
+    /// <returns>The bunch; dispose it to free the decoded images.</returns>
+    /// <exception cref="ArgumentException">A column is missing or has an unsupported type.</exception>
+    /// <exception cref="BadInputException">No usable training image, or bad input under <see cref="ImageDataBunchOptions.Strict"/>.</exception>
+    public static ImageDataBunch FromDataViews(IDataView train, IDataView valid, string imageColumn = "ImagePath", string labelColumn = "Label",
+        string? path = null, ImageDataBunchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(valid);
+        var root = System.IO.Path.GetFullPath(path ?? Directory.GetCurrentDirectory());
+        var skipped = new List<SkippedInput>();
+        var trainItems = DataViewItems(train, imageColumn, labelColumn, root, skipped);
+        var validItems = DataViewItems(valid, imageColumn, labelColumn, root, skipped);
+        return Build(root, trainItems, validItems, null, options, skipped);
+    }
+
+    /// <summary>Reads every row of a data view: the image as a path (resolved against <paramref name="root"/>) or encoded bytes, the label as text.</summary>
+    private static List<RawItem> DataViewItems(IDataView data, string imageColumn, string labelColumn, string root, List<SkippedInput> skipped)
+    {
         var image = data.Schema.GetColumnOrNull(imageColumn) ?? throw new ArgumentException($"No column '{imageColumn}'.", nameof(imageColumn));
         var label = data.Schema.GetColumnOrNull(labelColumn) ?? throw new ArgumentException($"No column '{labelColumn}'.", nameof(labelColumn));
         var isText = image.Type is TextDataViewType;
@@ -32,39 +66,35 @@ public sealed partial class ImageDataBunch
         if (!isText && !isBytes) throw new ArgumentException($"Column '{imageColumn}' must be text (a path) or a vector of bytes, not {image.Type}.", nameof(imageColumn));
         var labelText = LabelReader(label);
 
-        var skipped = new List<SkippedInput>();
         var items = new List<RawItem>();
-        using (var cursor = data.GetRowCursor([image, label]))
+        using var cursor = data.GetRowCursor([image, label]);
+        var textGetter = isText ? cursor.GetGetter<ReadOnlyMemory<char>>(image) : null;
+        var bytesGetter = isBytes ? cursor.GetGetter<VBuffer<byte>>(image) : null;
+        var getLabel = labelText(cursor);
+        ReadOnlyMemory<char> text = default;
+        VBuffer<byte> bytes = default;
+        var row = 0L;
+        while (cursor.MoveNext())
         {
-            var textGetter = isText ? cursor.GetGetter<ReadOnlyMemory<char>>(image) : null;
-            var bytesGetter = isBytes ? cursor.GetGetter<VBuffer<byte>>(image) : null;
-            var getLabel = labelText(cursor);
-            ReadOnlyMemory<char> text = default;
-            VBuffer<byte> bytes = default;
-            var row = 0L;
-            while (cursor.MoveNext())
+            var name = $"dataview:row/{row++}";
+            var lbl = getLabel();
+            ImageSource source;
+            if (textGetter is not null)
             {
-                var name = $"dataview:row/{row++}";
-                var lbl = getLabel();
-                ImageSource source;
-                if (textGetter is not null)
-                {
-                    textGetter(ref text);
-                    var p = text.ToString().Trim();
-                    if (p.Length == 0) { skipped.Add(new SkippedInput(name, "empty image path")); continue; }
-                    source = ImageSource.FromFile(System.IO.Path.GetFullPath(p, root));
-                }
-                else
-                {
-                    bytesGetter!(ref bytes);
-                    source = ImageSource.FromBytes(name, bytes.DenseValues().ToArray());
-                }
-                if (string.IsNullOrWhiteSpace(lbl)) { skipped.Add(new SkippedInput(source.Name, "missing label")); continue; }
-                items.Add(new RawItem(source, lbl));
+                textGetter(ref text);
+                var p = text.ToString().Trim();
+                if (p.Length == 0) { skipped.Add(new SkippedInput(name, "empty image path")); continue; }
+                source = ImageSource.FromFile(System.IO.Path.GetFullPath(p, root));
             }
+            else
+            {
+                bytesGetter!(ref bytes);
+                source = ImageSource.FromBytes(name, bytes.DenseValues().ToArray());
+            }
+            if (string.IsNullOrWhiteSpace(lbl)) { skipped.Add(new SkippedInput(source.Name, "missing label")); continue; }
+            items.Add(new RawItem(source, lbl));
         }
-        var (train, valid) = RandomSplit(items, options.ValidPct, options.Seed);
-        return Build(root, train, valid, null, options, skipped);
+        return items;
     }
 
     /// <summary>A factory of per-cursor label readers that return the label as text.</summary>

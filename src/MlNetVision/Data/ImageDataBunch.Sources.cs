@@ -35,7 +35,7 @@ public sealed partial class ImageDataBunch
             var ignore = new[] { options.ValidFolder, options.TestFolder, "models" };
             (train, valid) = RandomSplit(ClassFolderItems(root, skipped, ignore), options.ValidPct, options.Seed);
         }
-        var test = Directory.Exists(testDir) ? ImageFiles(testDir, skipped).Select(f => new RawItem(ImageSource.FromFile(f), null)).ToList() : null;
+        var test = Directory.Exists(testDir) ? ImageFolders.ImageFiles(testDir, skipped).Select(f => new RawItem(ImageSource.FromFile(f), null)).ToList() : null;
         return Build(root, train, valid, test, options, skipped);
     }
 
@@ -98,32 +98,7 @@ public sealed partial class ImageDataBunch
         return Build(root, train, valid, null, options, skipped);
     }
 
-    /// <summary>The files of each class folder under <paramref name="dir"/>, labelled by folder name, in ordinal path order.</summary>
-    private static List<RawItem> ClassFolderItems(string dir, List<SkippedInput> skipped, IReadOnlyCollection<string>? ignore = null)
-    {
-        var items = new List<RawItem>();
-        foreach (var file in Directory.EnumerateFiles(dir).OrderBy(f => f, StringComparer.Ordinal))
-            skipped.Add(new SkippedInput(file, "not inside a class folder"));
-        foreach (var classDir in Directory.EnumerateDirectories(dir).OrderBy(d => d, StringComparer.Ordinal))
-        {
-            var name = System.IO.Path.GetFileName(classDir);
-            if (ignore is not null && ignore.Contains(name)) continue;
-            var files = ImageFiles(classDir, skipped);
-            if (files.Count == 0) skipped.Add(new SkippedInput(classDir, "empty class folder (no image file)"));
-            items.AddRange(files.Select(f => new RawItem(ImageSource.FromFile(f), name)));
-        }
-        return items;
-    }
-
-    /// <summary>Image files under <paramref name="dir"/> (recursive, ordinal order); other files are reported as skipped.</summary>
-    private static List<string> ImageFiles(string dir, List<SkippedInput> skipped)
-    {
-        var images = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
-        {
-            if (ImageExtensions.Contains(System.IO.Path.GetExtension(file).ToLowerInvariant())) images.Add(file);
-            else skipped.Add(new SkippedInput(file, "not an image file (extension)"));
-        }
-        return images;
-    }
+    /// <summary>The files of each class folder under <paramref name="dir"/>, labelled by folder name (see <see cref="ImageFolders.ClassFolders"/>).</summary>
+    private static List<RawItem> ClassFolderItems(string dir, List<SkippedInput> skipped, IReadOnlyCollection<string>? ignore = null) =>
+        ImageFolders.ClassFolders(dir, skipped, ignore).Select(f => new RawItem(ImageSource.FromFile(f.Path), f.Label)).ToList();
 }

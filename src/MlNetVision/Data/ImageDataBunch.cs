@@ -36,7 +36,7 @@ public sealed partial class ImageDataBunch : IDisposable
     /// <summary>The data root; checkpoints go to <c>Path/models</c>.</summary>
     public string Path { get; }
 
-    /// <summary>The class names, sorted ordinally (stable for the same data).</summary>
+    /// <summary>The class names: sorted ordinally (stable for the same data), or in the order of <see cref="ImageDataBunchOptions.Classes"/> when given.</summary>
     public IReadOnlyList<string> Classes { get; }
 
     /// <summary>The number of classes.</summary>
@@ -139,8 +139,8 @@ public sealed partial class ImageDataBunch : IDisposable
         return (train, valid);
     }
 
-    /// <summary>Decodes every item, drops the bad ones, fixes the classes from the training items and builds the loaders.</summary>
-    internal static ImageDataBunch Build(string path, IReadOnlyList<RawItem> train, IReadOnlyList<RawItem> valid,
+    /// <summary>Decodes every item, drops the bad ones, fixes the classes (given, or from the training items) and builds the loaders.</summary>
+    private static ImageDataBunch Build(string path, IReadOnlyList<RawItem> train, IReadOnlyList<RawItem> valid,
         IReadOnlyList<RawItem>? test, ImageDataBunchOptions? options, List<SkippedInput> skipped)
     {
         options ??= new ImageDataBunchOptions();
@@ -168,25 +168,28 @@ public sealed partial class ImageDataBunch : IDisposable
         for (var i = 0; i < all.Length; i++)
             if (failures.TryGetValue(i, out var reason)) skipped.Add(new SkippedInput(all[i].Source.Name, reason));
 
-        var classes = Enumerable.Range(0, train.Count).Where(i => !failures.ContainsKey(i))
+        var classes = options.Classes?.ToArray() ?? Enumerable.Range(0, train.Count).Where(i => !failures.ContainsKey(i))
             .Select(i => train[i].Label!).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToArray();
         var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        for (var i = 0; i < valid.Count; i++)
+        for (var k = 0; k < train.Count + valid.Count; k++)
         {
-            var k = train.Count + i;
-            if (failures.ContainsKey(k) || classIndex.ContainsKey(valid[i].Label!)) continue;
-            failures[k] = "class only in validation";
-            skipped.Add(new SkippedInput(valid[i].Source.Name, $"class '{valid[i].Label}' has no training image"));
+            var item = k < train.Count ? train[k] : valid[k - train.Count];
+            if (failures.ContainsKey(k) || classIndex.ContainsKey(item.Label!)) continue;
+            failures[k] = "unknown class";
+            skipped.Add(new SkippedInput(item.Source.Name, options.Classes is null
+                ? $"class '{item.Label}' has no training image"
+                : $"class '{item.Label}' is not one of the given classes"));
             decoded[k]?.Dispose();
             decoded[k] = null;
         }
+        var anyTraining = Enumerable.Range(0, train.Count).Any(i => !failures.ContainsKey(i));
 
         if (options.Strict && skipped.Count > 0)
         {
             foreach (var t in decoded) t?.Dispose();
             throw new BadInputException($"{skipped.Count} bad input(s) under Strict:{Environment.NewLine}{Summary(skipped)}", skipped);
         }
-        if (classes.Length == 0)
+        if (!anyTraining)
         {
             foreach (var t in decoded) t?.Dispose();
             throw new BadInputException($"No usable training image in '{path}'.{(skipped.Count > 0 ? Environment.NewLine + Summary(skipped) : "")}", skipped);

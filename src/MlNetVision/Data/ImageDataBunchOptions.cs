@@ -90,6 +90,14 @@ public sealed class ImageDataBunchOptions
     /// <value>The default value is <c>"test"</c>.</value>
     public string TestFolder { get; set; } = "test";
 
+    /// <summary>
+    /// A fixed class order (for example an ML.NET label's key order): class index <c>i</c> is <c>Classes[i]</c>, items
+    /// labelled with another name are skipped, and a class without training images keeps its index with a count of 0.
+    /// <c>null</c> takes the training labels, sorted ordinally.
+    /// </summary>
+    /// <value>The default value is <c>null</c> (the training labels in ordinal order).</value>
+    public IReadOnlyList<string>? Classes { get; set; }
+
     internal void Validate()
     {
         if (ValidPct is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidPct), ValidPct, "ValidPct must be in [0, 1).");
@@ -97,5 +105,11 @@ public sealed class ImageDataBunchOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be positive.");
         if (NumWorkers < 1) throw new ArgumentOutOfRangeException(nameof(NumWorkers), NumWorkers, "NumWorkers must be positive.");
         ArgumentNullException.ThrowIfNull(Transforms);
+        if (Classes is not null)
+        {
+            if (Classes.Count == 0) throw new ArgumentException("Classes, when given, must name at least one class.", nameof(Classes));
+            if (Classes.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("Classes cannot contain an empty name.", nameof(Classes));
+            if (Classes.Distinct(StringComparer.Ordinal).Count() != Classes.Count) throw new ArgumentException("Classes contains a name twice.", nameof(Classes));
+        }
     }
 }

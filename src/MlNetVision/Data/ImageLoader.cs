@@ -75,17 +75,9 @@ public static class ImageLoader
     /// </summary>
     internal static Tensor Decode(ImageSource source, int size, ResizeMethod method, long maxPixels)
     {
-        Stream stream;
-        try { stream = source.Open(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ImageDecodeException($"cannot be read ({e.Message})"); }
-        using var _ = stream;
-        if (stream.CanSeek && stream.Length == 0) throw new ImageDecodeException("empty file (0 bytes)");
-        using var codec = SKCodec.Create(stream, out var createResult)
-            ?? throw new ImageDecodeException($"not a decodable image ({createResult})");
+        using var stream = ImageProbe.Open(source);
+        using var codec = ImageProbe.OpenCodec(stream, maxPixels);
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0) throw new ImageDecodeException($"invalid dimensions {info.Width}x{info.Height}");
-        if ((long)info.Width * info.Height > maxPixels)
-            throw new ImageDecodeException($"declared dimensions {info.Width}x{info.Height} exceed the {maxPixels:N0}-pixel limit (image bomb guard)");
 
         var origin = codec.EncodedOrigin;
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
@@ -157,9 +149,7 @@ public static class ImageLoader
         if (result != SKCodecResult.Success)
         {
             bitmap?.Dispose();
-            throw new ImageDecodeException(result == SKCodecResult.IncompleteInput
-                ? "truncated image (incomplete input)"
-                : $"cannot be decoded ({result})");
+            throw new ImageDecodeException(ImageProbe.DecodeFailure(result));
         }
         return bitmap!;
     }

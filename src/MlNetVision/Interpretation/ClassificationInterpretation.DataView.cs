@@ -12,13 +12,15 @@ public sealed partial class ClassificationInterpretation
     /// </summary>
     /// <param name="scored">The scored data view.</param>
     /// <param name="columns">Which columns to read; null for ML.NET's defaults (<c>Label</c>, <c>Score</c>, <c>PredictedLabel</c>, <c>ImagePath</c>).</param>
+    /// <param name="cancellationToken">Stops reading between rows (scoring happens as the view is read).</param>
     /// <returns>The interpretation; losses are −log of the score of the actual class, as in ML.NET's log-loss.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentException">A column is missing or has an unsupported type, or class names cannot be found.</exception>
     /// <remarks>
     /// Class names come from the label's key values, else the score column's slot names, else the predicted
     /// label's key values. Score slot <c>c</c> belongs to key value <c>c + 1</c>, ML.NET's convention.
     /// </remarks>
-    public static ClassificationInterpretation FromDataView(IDataView scored, InterpretationColumns? columns = null)
+    public static ClassificationInterpretation FromDataView(IDataView scored, InterpretationColumns? columns = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scored);
         columns ??= new InterpretationColumns();
@@ -68,6 +70,7 @@ public sealed partial class ClassificationInterpretation
             VBuffer<byte> bytes = default;
             while (cursor.MoveNext())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 int target = readLabel();
                 if (target < 0) continue; // missing label: ML.NET's evaluators skip these rows too
                 scoreGetter(ref scores);

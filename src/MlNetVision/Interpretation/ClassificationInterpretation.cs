@@ -9,7 +9,7 @@ namespace MlNetVision.Interpretation;
 /// <remarks>
 /// Build it with <see cref="FromPredictions(IReadOnlyList{string}, float[][], int[], float[], ItemImageSource)"/>
 /// from managed arrays (what a learner's <c>GetPreds</c> returns), or with
-/// <see cref="FromDataView(Microsoft.ML.IDataView, InterpretationColumns)"/> from an ML.NET scored data view.
+/// <see cref="FromDataView(Microsoft.ML.IDataView, InterpretationColumns, CancellationToken)"/> from an ML.NET scored data view.
 /// </remarks>
 public sealed partial class ClassificationInterpretation
 {

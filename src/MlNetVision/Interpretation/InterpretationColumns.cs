@@ -1,7 +1,7 @@
 namespace MlNetVision.Interpretation;
 
 /// <summary>
-/// The columns <see cref="ClassificationInterpretation.FromDataView(Microsoft.ML.IDataView, InterpretationColumns)"/>
+/// The columns <see cref="ClassificationInterpretation.FromDataView(Microsoft.ML.IDataView, InterpretationColumns, CancellationToken)"/>
 /// reads from an ML.NET scored data view. The defaults are ML.NET's multiclass conventions.
 /// </summary>
 public sealed class InterpretationColumns

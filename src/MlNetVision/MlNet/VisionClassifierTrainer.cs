@@ -5,8 +5,6 @@ using MlNetVision.Models;
 using MlNetVision.Onnx;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace MlNetVision.MlNet;
 
@@ -25,8 +23,8 @@ namespace MlNetVision.MlNet;
 /// <item><term><see cref="VisionClassifierOptions.PredictedLabelColumnName"/> (output)</term><description>key type with the label's key values</description></item>
 /// </list>
 /// <para>
-/// <see cref="Fit"/> builds an <see cref="ImageDataBunch"/> from the rows, trains (head phase, then fine-tune phase),
-/// reorders the classifier's outputs to the label's key order, exports the network to ONNX (<see cref="OnnxExporter"/>,
+/// <see cref="Fit"/> builds an <see cref="ImageDataBunch"/> from the rows with the label's key order as its class order,
+/// trains (head phase, then fine-tune phase), exports the network to ONNX (<see cref="OnnxExporter"/>,
 /// preprocessing folded in) and wraps it with <see cref="OnnxScoringPipeline"/>: LoadImages → ResizeImages →
 /// ExtractPixels → ApplyOnnxModel → key mapping. Every step is a stock ML.NET transformer, so <c>Model.Save</c>/<c>Load</c>,
 /// <c>Transform</c>, <c>Evaluate</c> and <c>PredictionEngine</c> work unchanged, in apps that do not reference this library.
@@ -95,11 +93,12 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             Seed = o.Seed,
             Transforms = o.Augmentation ? TransformOptions.FastAiDefaults() : TransformOptions.None(),
             Log = o.ProgressWriter ?? TextWriter.Null,
+            Classes = classes,
         };
         using var bunch = o.ValidationSet is null
             ? ImageDataBunch.FromDataView(input, o.ImageColumnName, o.LabelColumnName, root, bunchOptions)
-            : FromTwoDataViews(input, o.ValidationSet, root, bunchOptions);
-        var missing = classes.Where(c => !bunch.Classes.Contains(c)).ToList();
+            : ImageDataBunch.FromDataViews(input, o.ValidationSet, o.ImageColumnName, o.LabelColumnName, root, bunchOptions);
+        var missing = classes.Where((_, i) => bunch.TrainCounts[i] == 0).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException($"No training image for class(es) {string.Join(", ", missing.Select(m => $"'{m}'"))} of the label's key values; every class needs training images.");
 
@@ -122,7 +121,6 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             learner.FitOneCycle(o.FineTuneEpochs, LearningRate.Slice(o.FineTuneLearningRate.Low, o.FineTuneLearningRate.High));
         }
 
-        ReorderOutputs(learner.Model, classes.Select(c => (long)bunch.Classes.ToList().IndexOf(c)).ToArray());
         var onnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
         {
             BatchLayout = OnnxBatchLayout.SingleImage,
@@ -181,26 +179,6 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         VBuffer<ReadOnlyMemory<char>> names = default;
         label.GetKeyValues(ref names);
         return names.DenseValues().Select(n => n.ToString()).ToArray();
-    }
-
-    /// <summary>Makes output <c>i</c> of the classifier the class at <c>order[i]</c>, so outputs follow the label's key order.</summary>
-    private static void ReorderOutputs(VisionModel model, long[] order)
-    {
-        if (order.Select((o, i) => o == i).All(x => x)) return;
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var last = model.Head.children().OfType<Linear>().Last();
-        var index = tensor(order);
-        last.weight!.copy_(last.weight.index_select(0, index));
-        last.bias?.copy_(last.bias.index_select(0, index));
-    }
-
-    private ImageDataBunch FromTwoDataViews(IDataView train, IDataView valid, string root, ImageDataBunchOptions options)
-    {
-        var skipped = new List<SkippedInput>();
-        var trainItems = DataViewItems.Read(train, _options.ImageColumnName, _options.LabelColumnName, root, skipped);
-        var validItems = DataViewItems.Read(valid, _options.ImageColumnName, _options.LabelColumnName, root, skipped);
-        return ImageDataBunch.Build(root, trainItems, validItems, null, options, skipped);
     }
 
     /// <summary>Forwards each epoch's results to the user's metrics callback.</summary>

@@ -126,7 +126,8 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
 
             var single = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, bad);
             Assert.True(single.ExitCode == 4, single.ToString());
-            Assert.Equal($"error: Cannot read image {bad}: not an image (unknown or unsupported format)", single.StdErr.Trim());
+            Assert.Equal($"error: Cannot read image {bad}: {MlNetVision.Data.ImageProbe.Problem(bad)}", single.StdErr.Trim());
+            Assert.StartsWith("not a decodable image", MlNetVision.Data.ImageProbe.Problem(bad));
 
             var many = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder);
             Assert.True(many.ExitCode == 4, many.ToString());

@@ -31,6 +31,7 @@ public sealed class OptionsTests
         Assert.Equal(4L << 30, o.MaxCacheBytes);
         Assert.Null(o.Prefetch);
         Assert.Null(o.Log);
+        Assert.Null(o.Classes);
         Assert.Equal(("train", "valid", "test"), (o.TrainFolder, o.ValidFolder, o.TestFolder));
         Assert.False(o.Transforms.IsIdentity);
     }

@@ -111,4 +111,39 @@ public sealed class SourcesTests : DataTestsBase
         var color = ImageFiles.ClassColor(label == "p" ? 0 : 1);
         Assert.InRange(first[2].mean().ToSingle() * 255, color.Blue - 2, color.Blue + 2);
     }
+
+    [Fact]
+    public void Should_KeepTheTwoViewsAsTrainAndValid_When_BuildingFromTwoDataViews()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["p", "q"], 3, 2));
+        var ml = new MLContext(seed: 1);
+        IDataView View(string split) => ml.Data.LoadFromEnumerable(Directory.GetFiles(Path.Combine(root, split), "*.png", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).Select(f => new PathRow { ImagePath = f, Label = Path.GetFileName(Path.GetDirectoryName(f))! }).ToList());
+
+        using var bunch = ImageDataBunch.FromDataViews(View("train"), View("valid"), path: root, options: Small());
+
+        Assert.Equal(["p", "q"], bunch.Classes);
+        Assert.Equal([3, 3], bunch.TrainCounts);
+        Assert.Equal([2, 2], bunch.ValidCounts);
+        Assert.All(bunch.Valid.Items, it => Assert.Contains($"{Path.DirectorySeparatorChar}valid{Path.DirectorySeparatorChar}", it.Path));
+        Assert.All(bunch.Train.Items, it => Assert.Contains($"{Path.DirectorySeparatorChar}train{Path.DirectorySeparatorChar}", it.Path));
+    }
+
+    [Fact]
+    public void Should_UseTheGivenOrderAndSkipOtherLabels_When_ClassesAreGiven()
+    {
+        var root = Track(ImageFiles.TrainValidFolder(["a", "b", "c"], 3, 1));
+        var options = Small();
+        options.Classes = ["c", "a", "unseen"];
+
+        using var bunch = ImageDataBunch.FromFolder(root, options);
+
+        Assert.Equal(["c", "a", "unseen"], bunch.Classes);
+        Assert.Equal([3, 3, 0], bunch.TrainCounts);
+        Assert.Equal([1, 1, 0], bunch.ValidCounts);
+        Assert.Equal(4, bunch.Skipped.Count(s => s.Reason == "class 'b' is not one of the given classes"));
+        Assert.All(bunch.Train.Items, it => Assert.Contains($"{Path.DirectorySeparatorChar}{bunch.Classes[it.Label]}{Path.DirectorySeparatorChar}", it.Path));
+        options.Classes = ["a", "a"];
+        Assert.Throws<ArgumentException>(() => ImageDataBunch.FromFolder(root, options));
+    }
 }
