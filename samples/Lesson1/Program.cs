@@ -6,6 +6,7 @@ using System.Globalization;
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
 using MlNetVision.Models;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 
 var path = args.Length > 0 ? args[0] : SampleData.Find("pass a folder of images as the first argument.");

@@ -5,6 +5,7 @@ using MlNetVision.Cli.Running;
 using MlNetVision.Cli.Scoring;
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
+using MlNetVision.Rendering;
 
 namespace MlNetVision.Cli.Evaluate;
 

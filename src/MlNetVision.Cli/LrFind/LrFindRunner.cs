@@ -1,6 +1,7 @@
 using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Output;
 using MlNetVision.Cli.Running;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 
 namespace MlNetVision.Cli.LrFind;

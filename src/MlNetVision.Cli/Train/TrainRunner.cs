@@ -7,6 +7,7 @@ using MlNetVision.Data;
 using MlNetVision.Interpretation;
 using MlNetVision.Models;
 using MlNetVision.Native;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 
 namespace MlNetVision.Cli.Train;

@@ -85,6 +85,17 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
         return ImageLoader.ToSquareFloat(_store.Get(index), Size, null).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The encoded image of one item as its source holds it: the file's bytes, or the bytes read from an ML.NET column.</summary>
+    /// <param name="index">An index into <see cref="Items"/>.</param>
+    /// <returns>The encoded image (PNG, JPEG, ...), not decoded.</returns>
+    /// <exception cref="IOException">The item's file can no longer be read.</exception>
+    public byte[] ReadEncoded(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _store.Source(index).ReadAllBytes();
+    }
+
     /// <summary>Builds the batch of the given items as validation serves it (no augmentation), whatever the loader.</summary>
     /// <param name="indices">Indices into <see cref="Items"/>.</param>
     /// <returns>A batch the caller disposes.</returns>

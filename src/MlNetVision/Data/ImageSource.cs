@@ -18,6 +18,12 @@ internal sealed class ImageSource
 
     public static ImageSource FromBytes(string name, byte[] bytes) => new(name, bytes);
 
+    /// <summary>Whether the bytes are a file's (<see cref="Name"/> is its path) rather than held in memory.</summary>
+    public bool IsFile => _bytes is null;
+
+    /// <summary>The encoded bytes: the file's content, or the bytes held in memory.</summary>
+    public byte[] ReadAllBytes() => _bytes ?? File.ReadAllBytes(Name);
+
     public Stream Open() => _bytes is null
         ? new FileStream(Name, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)
         : new MemoryStream(_bytes, writable: false);

@@ -30,6 +30,9 @@ internal sealed class ImageStore : IDisposable
 
     public bool IsCached => _cache is not null;
 
+    /// <summary>Where item <paramref name="index"/>'s encoded bytes come from.</summary>
+    public ImageSource Source(int index) => _sources[index];
+
     /// <summary>The decoded uint8 [3,h,w] image; the caller disposes the returned handle (the cache keeps its own).</summary>
     public Tensor Get(int index)
     {

@@ -12,7 +12,7 @@ public sealed partial class ClassificationInterpretation
     /// </summary>
     /// <param name="learner">The trained learner.</param>
     /// <param name="split">The split to interpret; the validation split by default. The test split has no labels and is refused.</param>
-    /// <returns>The interpretation; item images are the loader's source files when they all exist on disk, otherwise none.</returns>
+    /// <returns>The interpretation; item images are read from the loader's sources (files or in-memory bytes) when drawn.</returns>
     /// <exception cref="ArgumentException"><paramref name="split"/> is <see cref="DatasetSplit.Test"/>.</exception>
     public static ClassificationInterpretation FromLearner(Learner learner, DatasetSplit split = DatasetSplit.Valid)
     {
@@ -20,9 +20,10 @@ public sealed partial class ClassificationInterpretation
         if (split == DatasetSplit.Test)
             throw new ArgumentException("The test split has no labels: interpret the validation (or training) split.", nameof(split));
         var preds = learner.GetPreds(split);
-        var paths = learner.Data.Loader(split).Items.Select(i => i.Path).ToList();
-        // Items read from an ML.NET column are named "dataview:row/N" and have no file to show.
-        var items = paths.All(File.Exists) ? ItemImageSource.FromPaths(paths) : null;
+        var loader = learner.Data.Loader(split);
+        // Items read from an ML.NET column are named "dataview:row/N": they have pictures (their bytes) but no file.
+        var items = ItemImageSource.FromDelegate(loader.Count, loader.ReadEncoded,
+            i => loader.Items[i].Path is var p && File.Exists(p) ? p : null);
         return FromPredictions(learner.Classes, preds.Probabilities, preds.Targets, preds.Losses, items);
     }
 }

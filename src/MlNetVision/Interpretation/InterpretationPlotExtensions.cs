@@ -1,3 +1,5 @@
+using MlNetVision.Rendering;
+
 namespace MlNetVision.Interpretation;
 
 /// <summary>fastai-style plotting calls on a <see cref="ClassificationInterpretation"/>; the drawing lives in the plot types.</summary>

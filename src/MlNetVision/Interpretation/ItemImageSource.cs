@@ -1,33 +1,32 @@
-using SkiaSharp;
-
 namespace MlNetVision.Interpretation;
 
 /// <summary>
-/// Where the picture of each interpreted item comes from: image files, encoded image bytes, or a delegate.
-/// Renderers ask for an image only when they draw it, so a set of thousands of items costs nothing until plotted.
+/// Where the picture of each interpreted item comes from, as encoded image bytes (PNG, JPEG, BMP, GIF, WebP): image
+/// files, bytes held in memory, or a delegate. Renderers ask for an image only when they draw it, so a set of
+/// thousands of items costs nothing until plotted.
 /// </summary>
 public sealed class ItemImageSource
 {
-    private readonly Func<int, SKBitmap> _load;
-    private readonly Func<int, string?> _describe;
+    private readonly Func<int, byte[]> _load;
+    private readonly Func<int, string?> _path;
 
-    private ItemImageSource(int count, Func<int, SKBitmap> load, Func<int, string?> describe)
+    private ItemImageSource(int count, Func<int, byte[]> load, Func<int, string?> path)
     {
         Count = count;
         _load = load;
-        _describe = describe;
+        _path = path;
     }
 
     /// <summary>How many items the source can load.</summary>
     public int Count { get; }
 
-    /// <summary>Items are image files (any format SkiaSharp decodes: PNG, JPEG, BMP, GIF, WebP).</summary>
+    /// <summary>Items are image files.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="paths"/> is null.</exception>
     public static ItemImageSource FromPaths(IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var copy = paths.ToArray();
-        return new ItemImageSource(copy.Length, i => Decode(copy[i], () => SKBitmap.Decode(copy[i])), i => copy[i]);
+        return new ItemImageSource(copy.Length, i => File.ReadAllBytes(copy[i]), i => copy[i]);
     }
 
     /// <summary>Items are encoded images held in memory (for example ML.NET's <c>LoadRawImageBytes</c> column).</summary>
@@ -36,33 +35,37 @@ public sealed class ItemImageSource
     {
         ArgumentNullException.ThrowIfNull(encoded);
         var copy = encoded.ToArray();
-        return new ItemImageSource(copy.Length, i => Decode($"item {i}", () => SKBitmap.Decode(copy[i])), _ => null);
+        return new ItemImageSource(copy.Length, i => copy[i], _ => null);
     }
 
-    /// <summary>Items are produced by <paramref name="load"/>; the caller of <see cref="Load"/> owns (disposes) the bitmap.</summary>
+    /// <summary>Items are produced by <paramref name="load"/>, which returns the encoded image of item <c>i</c>.</summary>
     /// <param name="count">How many items there are.</param>
-    /// <param name="load">Returns a new bitmap for item <c>i</c>.</param>
-    /// <param name="describe">Optional: a short description of item <c>i</c> (its path), shown in reports.</param>
+    /// <param name="load">Returns the encoded image (PNG, JPEG, ...) of item <c>i</c>.</param>
+    /// <param name="path">Optional: the file of item <c>i</c>, shown in reports; null when it has none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="load"/> is null.</exception>
-    public static ItemImageSource FromDelegate(int count, Func<int, SKBitmap> load, Func<int, string?>? describe = null)
+    public static ItemImageSource FromDelegate(int count, Func<int, byte[]> load, Func<int, string?>? path = null)
     {
         ArgumentNullException.ThrowIfNull(load);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return new ItemImageSource(count, load, describe ?? (_ => null));
+        return new ItemImageSource(count, load, path ?? (_ => null));
     }
 
-    /// <summary>Loads item <paramref name="index"/> as a new bitmap, which the caller disposes.</summary>
-    /// <exception cref="InvalidDataException">The item's image cannot be decoded.</exception>
-    public SKBitmap Load(int index)
+    /// <summary>The encoded image of item <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidDataException">The item has no image data.</exception>
+    /// <exception cref="IOException">The item's file cannot be read.</exception>
+    public byte[] Load(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return _load(index) ?? throw new InvalidDataException($"Item {index} produced no image.");
+        var bytes = _load(index);
+        return bytes is { Length: > 0 } ? bytes : throw new InvalidDataException($"Item {index} produced no image data.");
     }
 
-    /// <summary>A short description of item <paramref name="index"/> (its file path), or null when there is none.</summary>
-    public string? Describe(int index) => _describe(index);
-
-    private static SKBitmap Decode(string what, Func<SKBitmap?> decode) =>
-        decode() ?? throw new InvalidDataException($"Could not decode the image of {what}.");
+    /// <summary>The file of item <paramref name="index"/>, or null when it has none (bytes held in memory).</summary>
+    public string? Path(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _path(index);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 
 namespace MlNetVision.Interpretation;
@@ -43,24 +44,10 @@ public sealed partial record TrainingReport
             Title = title ?? $"Training report: {learner.Model.Architecture.Name}",
             Summary = summary,
             Epochs = epochs,
-            LossPlot = recorder.SmoothLosses.Count > 0 ? RenderPlot(path => RecorderPlots.Losses(recorder, path)) : null,
-            LearningRatePlot = recorder.LearningRates.Count > 0 ? RenderPlot(path => RecorderPlots.LearningRate(recorder, path)) : null,
-            LrFinderPlot = lrFind is null ? null : RenderPlot(path => RecorderPlots.LrFind(lrFind, path)),
+            LossPlot = recorder.SmoothLosses.Count > 0 ? RecorderPlots.RenderLosses(recorder) : null,
+            LearningRatePlot = recorder.LearningRates.Count > 0 ? RecorderPlots.RenderLearningRate(recorder) : null,
+            LrFinderPlot = lrFind is null ? null : RecorderPlots.RenderLrFind(lrFind),
             Interpretation = interpretation ?? ClassificationInterpretation.FromLearner(learner),
         };
-    }
-
-    /// <summary>Runs a plot that only writes files (the recorder's plots) into a temporary file and returns its bytes.</summary>
-    private static byte[] RenderPlot(Func<string, string> save)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"mlnv-report-{Environment.ProcessId}-{Guid.NewGuid():N}.png");
-        try
-        {
-            return File.ReadAllBytes(save(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using MlNetVision.Rendering;
+
 namespace MlNetVision.Interpretation;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using MlNetVision.Rendering;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Schedules;
 using TorchSharp;

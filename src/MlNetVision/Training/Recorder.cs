@@ -1,3 +1,4 @@
+using MlNetVision.Rendering;
 using MlNetVision.Training.Callbacks;
 
 namespace MlNetVision.Training;

@@ -4,6 +4,7 @@ using MlNetVision.Models;
 using MlNetVision.Tests.Training;
 using MlNetVision.Training;
 using SkiaSharp;
+using MlNetVision.Rendering;
 
 namespace MlNetVision.Tests.Interpretation;
 
@@ -29,7 +30,7 @@ public sealed class LearnerInterpretationTests : IDisposable
         Assert.Equal(preds.Losses, interp.Losses);
         Assert.Equal(preds.PredictedIndices, interp.Predicted);
         Assert.Equal(1 - learn.Recorder.Epochs[^1]["error_rate"], interp.Accuracy(), 3);
-        Assert.Equal(data.Valid.Items[7].Path, interp.Items!.Describe(7));
+        Assert.Equal(data.Valid.Items[7].Path, interp.Items!.Path(7));
         var top = interp.TopLosses(1)[0];
         Assert.Equal(preds.Losses.Max(), top.Loss);
         Assert.Equal(preds.Probabilities[top.Index][top.Actual], top.ProbabilityOfActual);
@@ -50,5 +51,42 @@ public sealed class LearnerInterpretationTests : IDisposable
         var html = HtmlReport.Render(report);
         foreach (var id in new[] { "summary", "epochs", "plots", "confusion", "most-confused", "per-class", "top-losses" })
             Assert.Contains($"<section id=\"{id}\">", html);
+    }
+
+    private sealed class BytesRow
+    {
+        public byte[] Image { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    [Fact]
+    public void Should_DrawTheImagesOfTopLosses_When_TheBunchHoldsBytesFromAnMlNetColumn()
+    {
+        var root = _sample.Subset(4, 3, ["bag", "trouser"]);
+        var rows = ImageFolders.ClassFolders(Path.Combine(root, "train")).Concat(ImageFolders.ClassFolders(Path.Combine(root, "valid")))
+            .Select(f => new BytesRow { Image = File.ReadAllBytes(f.Path), Label = f.Label }).ToList();
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        using var data = ImageDataBunch.FromDataView(ml.Data.LoadFromEnumerable(rows), "Image", "Label", root,
+            new ImageDataBunchOptions { Size = 32, BatchSize = 7, ValidPct = 0.5, NumWorkers = 2, Log = TextWriter.Null });
+        using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet, new LearnerOptions { ProgressWriter = null });
+
+        var interp = ClassificationInterpretation.FromLearner(learn);
+
+        Assert.NotNull(interp.Items);
+        Assert.All(Enumerable.Range(0, interp.Count), i => Assert.Null(interp.Items!.Path(i)));
+        var top = interp.TopLosses(1)[0];
+        var row = int.Parse(data.Valid.Items[top.Index].Path["dataview:row/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(rows[row].Image, interp.Items!.Load(top.Index));
+        // The first cell of the grid shows that item's picture (the 28 px image fills the 224 px box).
+        using var grid = SKBitmap.Decode(TopLossesPlot.Render(interp, 1));
+        using var source = SKBitmap.Decode(rows[row].Image);
+        static double Mean(SKBitmap b, int x0, int y0, int side)
+        {
+            double sum = 0;
+            for (int y = y0; y < y0 + side; y++) for (int x = x0; x < x0 + side; x++) sum += b.GetPixel(x, y).Red;
+            return sum / (side * side);
+        }
+        var expected = Mean(source, 0, 0, 28);
+        Assert.InRange(Mean(grid, 12, 12 + 36 + 44, 224), expected - 6, expected + 6);
     }
 }

@@ -6,6 +6,7 @@ using MlNetVision.Training.Metrics;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
+using MlNetVision.Rendering;
 
 namespace MlNetVision.Tests.Training;
 

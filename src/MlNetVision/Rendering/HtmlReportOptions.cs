@@ -1,4 +1,6 @@
-namespace MlNetVision.Interpretation;
+using MlNetVision.Interpretation;
+
+namespace MlNetVision.Rendering;
 
 /// <summary>How <see cref="HtmlReport"/> renders the interpretation parts of a <see cref="TrainingReport"/>.</summary>
 public sealed class HtmlReportOptions

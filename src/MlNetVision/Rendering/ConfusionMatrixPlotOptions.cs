@@ -1,4 +1,4 @@
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>How <see cref="ConfusionMatrixPlot"/> draws the confusion matrix. Defaults follow fastai v1's <c>plot_confusion_matrix</c>.</summary>
 public sealed class ConfusionMatrixPlotOptions

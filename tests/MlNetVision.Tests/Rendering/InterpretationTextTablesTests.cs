@@ -1,6 +1,8 @@
 using MlNetVision.Interpretation;
+using MlNetVision.Rendering;
+using MlNetVision.Tests.Interpretation;
 
-namespace MlNetVision.Tests.Interpretation;
+namespace MlNetVision.Tests.Rendering;
 
 public class InterpretationTextTablesTests
 {

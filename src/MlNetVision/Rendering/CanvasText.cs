@@ -1,7 +1,6 @@
-using MlNetVision.Rendering;
 using SkiaSharp;
 
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>Draws single lines of text with the embedded fonts, shrunk and then cut with an ellipsis to fit a width.</summary>
 internal static class CanvasText

@@ -1,7 +1,7 @@
 using MlNetVision.Training;
 using MlNetVision.Training.Schedules;
 
-namespace MlNetVision.Tests.Training;
+namespace MlNetVision.Tests.Training.Schedules;
 
 public class SchedulesTests
 {

@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
-using MlNetVision.Rendering;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MlNetVision.Data;
+namespace MlNetVision.Rendering;
 
 /// <summary>Draws images (float [N,3,H,W] RGB in 0..1) as a grid of captioned cells and encodes it as a PNG.</summary>
 public static class ImageGridRenderer

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MlNetVision.Interpretation;
 
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>
 /// Writes a <see cref="TrainingReport"/> as one self-contained HTML file: inline CSS, every picture embedded as a
@@ -181,7 +182,7 @@ public static class HtmlReport
                 "Each title: predicted/actual, then loss / probability of the actual class."));
         var rows = interp.TopLosses(options.TopLosses, options.TopLossesPlot.Largest).Select(t => (IReadOnlyList<string>)
         [
-            interp.Items?.Describe(t.Index) is { } d ? Path.GetFileName(d) : t.Index.ToString(CultureInfo.InvariantCulture),
+            interp.Items?.Path(t.Index) is { } d ? Path.GetFileName(d) : t.Index.ToString(CultureInfo.InvariantCulture),
             t.PredictedClass, t.ActualClass, F(t.Loss, "0.0000"), F(t.ProbabilityOfActual, "0.0000"),
         ]);
         sb.Append(Table(["item", "predicted", "actual", "loss", "probability of actual"], rows, textColumns: 3));

@@ -5,7 +5,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using AdamW = MlNetVision.Training.Optimizers.AdamW;
 
-namespace MlNetVision.Tests.Training;
+namespace MlNetVision.Tests.Training.Optimizers;
 
 public class AdamWTests
 {

@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using MlNetVision.Interpretation;
 using SkiaSharp;
+using MlNetVision.Rendering;
+using MlNetVision.Tests.Interpretation;
 
-namespace MlNetVision.Tests.Interpretation;
+namespace MlNetVision.Tests.Rendering;
 
 public sealed partial class HtmlReportTests : IDisposable
 {
@@ -85,9 +87,10 @@ public sealed partial class HtmlReportTests : IDisposable
     {
         var interp = HandCountedCase.Create(ItemImageSource.FromDelegate(8, i =>
         {
-            var b = new SKBitmap(32, 32);
+            using var b = new SKBitmap(32, 32);
             b.Erase(new SKColor((byte)(i * 30), 80, 160));
-            return b;
+            using var encoded = b.Encode(SKEncodedImageFormat.Png, 100);
+            return encoded.ToArray();
         }, i => $"/data/item{i}.png"));
         var png = ConfusionMatrixPlot.Render(interp);
         var html = HtmlReport.Render(new TrainingReport

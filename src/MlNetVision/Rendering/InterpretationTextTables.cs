@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using MlNetVision.Interpretation;
 
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>
 /// Plain-text tables of a <see cref="ClassificationInterpretation"/> for consoles and logs: the confusion matrix,
@@ -66,7 +67,7 @@ public static class InterpretationTextTables
         var rows = new List<string[]> { new[] { "item", "predicted", "actual", "loss", "probability" } };
         rows.AddRange(interpretation.TopLosses(k).Select(t => new[]
         {
-            interpretation.Items?.Describe(t.Index) is { } d ? Path.GetFileName(d) : t.Index.ToString(CultureInfo.InvariantCulture),
+            interpretation.Items?.Path(t.Index) is { } d ? Path.GetFileName(d) : t.Index.ToString(CultureInfo.InvariantCulture),
             t.PredictedClass, t.ActualClass, F4(t.Loss), F4(t.ProbabilityOfActual),
         }));
         return Format(rows, firstColumnLeft: true, leftColumns: 3);

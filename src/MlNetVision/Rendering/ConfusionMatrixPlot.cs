@@ -1,7 +1,8 @@
 using System.Globalization;
 using SkiaSharp;
+using MlNetVision.Interpretation;
 
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>
 /// Draws a confusion matrix as a PNG heatmap ("Blues" colour map, as fastai v1): actual classes down the left,

@@ -1,4 +1,4 @@
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>How <see cref="TopLossesPlot"/> lays out its grid of images.</summary>
 public sealed class TopLossesPlotOptions

@@ -1,18 +1,20 @@
-using MlNetVision.Rendering;
+using MlNetVision.Training;
 using OxyPlot;
-using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 
-namespace MlNetVision.Training;
+namespace MlNetVision.Rendering;
 
-/// <summary>Draws what a <see cref="Recorder"/> or the learning-rate finder computed, as PNG files (OxyPlot with the embedded font).</summary>
+/// <summary>
+/// Draws what a <see cref="Recorder"/> or the learning-rate finder computed as PNG bytes (OxyPlot with the embedded
+/// font); the path overloads save those bytes atomically.
+/// </summary>
 public static class RecorderPlots
 {
     /// <summary>Smoothed training loss per batch and validation loss at each epoch end (fastai <c>plot_losses</c>).</summary>
-    /// <returns>The full path written.</returns>
-    public static string Losses(Recorder recorder, string path, int width = 800, int height = 500)
+    /// <returns>The PNG bytes.</returns>
+    public static byte[] RenderLosses(Recorder recorder, int width = 800, int height = 500)
     {
         var model = NewModel("Loss");
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "batches processed" });
@@ -24,12 +26,12 @@ public static class RecorderPlots
             valid.Points.Add(new DataPoint(recorder.EpochEnds[e], recorder.Epochs[e].ValidLoss));
         model.Series.Add(train);
         model.Series.Add(valid);
-        return PlotPng.Save(model, path, width, height);
+        return PlotPng.Render(model, width, height);
     }
 
     /// <summary>Learning rate of the last layer group and momentum per batch (fastai <c>plot_lr(show_moms=True)</c>).</summary>
-    /// <returns>The full path written.</returns>
-    public static string LearningRate(Recorder recorder, string path, int width = 800, int height = 500)
+    /// <returns>The PNG bytes.</returns>
+    public static byte[] RenderLearningRate(Recorder recorder, int width = 800, int height = 500)
     {
         var model = NewModel("Learning rate and momentum");
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "iterations" });
@@ -44,12 +46,12 @@ public static class RecorderPlots
         }
         model.Series.Add(lr);
         model.Series.Add(mom);
-        return PlotPng.Save(model, path, width, height);
+        return PlotPng.Render(model, width, height);
     }
 
     /// <summary>Each metric per epoch (fastai <c>plot_metrics</c>).</summary>
-    /// <returns>The full path written.</returns>
-    public static string Metrics(Recorder recorder, string path, int width = 800, int height = 500)
+    /// <returns>The PNG bytes.</returns>
+    public static byte[] RenderMetrics(Recorder recorder, int width = 800, int height = 500)
     {
         var model = NewModel("Metrics");
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1 });
@@ -60,12 +62,12 @@ public static class RecorderPlots
             for (int e = 0; e < recorder.Epochs.Count; e++) series.Points.Add(new DataPoint(e + 1, recorder.Epochs[e][name]));
             model.Series.Add(series);
         }
-        return PlotPng.Save(model, path, width, height);
+        return PlotPng.Render(model, width, height);
     }
 
     /// <summary>The learning-rate finder's smoothed loss against the learning rate on a log axis, with the suggestions marked (fastai <c>recorder.plot(suggestion=True)</c>).</summary>
-    /// <returns>The full path written.</returns>
-    public static string LrFind(LrFindResult result, string path, int width = 800, int height = 500)
+    /// <returns>The PNG bytes.</returns>
+    public static byte[] RenderLrFind(LrFindResult result, int width = 800, int height = 500)
     {
         var model = NewModel("Learning rate finder");
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "learning rate (log scale)" });
@@ -77,8 +79,28 @@ public static class RecorderPlots
         AddMarker(model, result, result.Valley, "valley", OxyColors.Red, MarkerType.Circle);
         AddMarker(model, result, result.Steepest, "steep", OxyColors.Green, MarkerType.Triangle);
         AddMarker(model, result, result.MinimumDiv10, "min/10", OxyColors.Purple, MarkerType.Diamond);
-        return PlotPng.Save(model, path, width, height);
+        return PlotPng.Render(model, width, height);
     }
+
+    /// <summary>Saves <see cref="RenderLosses"/> to <paramref name="path"/>, atomically.</summary>
+    /// <returns>The full path written.</returns>
+    public static string Losses(Recorder recorder, string path, int width = 800, int height = 500) =>
+        AtomicFile.WriteAllBytes(path, RenderLosses(recorder, width, height));
+
+    /// <summary>Saves <see cref="RenderLearningRate"/> to <paramref name="path"/>, atomically.</summary>
+    /// <returns>The full path written.</returns>
+    public static string LearningRate(Recorder recorder, string path, int width = 800, int height = 500) =>
+        AtomicFile.WriteAllBytes(path, RenderLearningRate(recorder, width, height));
+
+    /// <summary>Saves <see cref="RenderMetrics"/> to <paramref name="path"/>, atomically.</summary>
+    /// <returns>The full path written.</returns>
+    public static string Metrics(Recorder recorder, string path, int width = 800, int height = 500) =>
+        AtomicFile.WriteAllBytes(path, RenderMetrics(recorder, width, height));
+
+    /// <summary>Saves <see cref="RenderLrFind"/> to <paramref name="path"/>, atomically.</summary>
+    /// <returns>The full path written.</returns>
+    public static string LrFind(LrFindResult result, string path, int width = 800, int height = 500) =>
+        AtomicFile.WriteAllBytes(path, RenderLrFind(result, width, height));
 
     private static void AddMarker(PlotModel model, LrFindResult result, double? lr, string name, OxyColor color, MarkerType marker)
     {

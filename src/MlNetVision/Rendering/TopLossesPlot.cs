@@ -1,7 +1,8 @@
 using System.Globalization;
 using SkiaSharp;
+using MlNetVision.Interpretation;
 
-namespace MlNetVision.Interpretation;
+namespace MlNetVision.Rendering;
 
 /// <summary>
 /// Draws the items with the largest losses as a PNG grid, each titled <c>predicted/actual</c> over
@@ -23,6 +24,7 @@ public static class TopLossesPlot
     /// <param name="options">Layout; null for the defaults.</param>
     /// <exception cref="InvalidOperationException">The interpretation has no item images.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
+    /// <exception cref="InvalidDataException">An item's image cannot be decoded.</exception>
     public static byte[] Render(ClassificationInterpretation interpretation, int k = 9, TopLossesPlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(interpretation);
@@ -69,7 +71,8 @@ public static class TopLossesPlot
             }
 
             var box = SKRect.Create(left, topY + titleHeight, size, size);
-            using var image = items.Load(t.Index);
+            using var image = SKBitmap.Decode(items.Load(t.Index))
+                ?? throw new InvalidDataException($"Could not decode the image of item {t.Index}{(items.Path(t.Index) is { } p ? $" ({p})" : "")}.");
             canvas.DrawBitmap(image, FitInside(image.Width, image.Height, box), imagePaint);
             canvas.DrawRect(box, frame);
         }

@@ -1,7 +1,9 @@
 using MlNetVision.Interpretation;
 using SkiaSharp;
+using MlNetVision.Rendering;
+using MlNetVision.Tests.Interpretation;
 
-namespace MlNetVision.Tests.Interpretation;
+namespace MlNetVision.Tests.Rendering;
 
 public sealed class PlotTests : IDisposable
 {
@@ -15,11 +17,12 @@ public sealed class PlotTests : IDisposable
     /// <summary>Item i is a 40×30 image filled with a colour that encodes i, so the grid can be checked cell by cell.</summary>
     private static SKColor ItemColor(int i) => new((byte)(20 + 25 * i), (byte)(230 - 25 * i), 90);
 
-    private static SKBitmap SolidItem(int i)
+    private static byte[] SolidItem(int i)
     {
-        var bitmap = new SKBitmap(40, 30, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(40, 30, SKColorType.Rgba8888, SKAlphaType.Premul);
         bitmap.Erase(ItemColor(i));
-        return bitmap;
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     private static int CountPixels(SKBitmap bitmap, SKRectI area, Func<SKColor, bool> predicate)

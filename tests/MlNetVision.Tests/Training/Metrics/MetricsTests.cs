@@ -2,7 +2,7 @@ using MlNetVision.Native;
 using MlNetVision.Training.Metrics;
 using static TorchSharp.torch;
 
-namespace MlNetVision.Tests.Training;
+namespace MlNetVision.Tests.Training.Metrics;
 
 public class MetricsTests
 {
