@@ -139,11 +139,24 @@ public sealed partial class HtmlReportTests : IDisposable
     public void Should_HaveDocumentedDefaults_When_ReportAndOptionsAreNew()
     {
         var o = new HtmlReportOptions();
-        Assert.Equal(9, o.TopLosses);
-        Assert.Equal(1, o.MostConfusedMinVal);
+        Assert.Equal((9, 9), (o.TopLosses, HtmlReportOptions.DefaultTopLosses));
+        Assert.Equal((1, 1), (o.MostConfusedMinVal, HtmlReportOptions.DefaultMostConfusedMinVal));
         Assert.False(o.NormalizeConfusionMatrix);
-        Assert.NotNull(o.TopLossesPlot);
-        Assert.NotNull(o.ConfusionMatrixPlot);
+        // The nested layouts are fresh defaults, not shared between options objects.
+        Assert.Equal((TopLossesPlotOptions.DefaultImageSize, TopLossesPlotOptions.DefaultGap, true), (o.TopLossesPlot.ImageSize, o.TopLossesPlot.Gap, o.TopLossesPlot.Largest));
+        Assert.Equal((ConfusionMatrixPlotOptions.DefaultCellSize, false), (o.ConfusionMatrixPlot.CellSize, o.ConfusionMatrixPlot.Normalize));
+        o.TopLossesPlot.ImageSize = 50;
+        Assert.Equal(224, new HtmlReportOptions().TopLossesPlot.ImageSize);
+
+        // What the defaults draw: up to 9 top losses (8 items here → 3 × 3 cells of 224 px), every confused pair
+        // (min count 1) and the confusion matrix in counts, byte for byte what ConfusionMatrixPlot draws by default.
+        var interp = HandCountedCase.Create(ItemImageSource.FromEncodedBytes(Enumerable.Range(0, 8).Select(i => Png(24, 24)).ToList()));
+        var html = HtmlReport.Render(new TrainingReport { Interpretation = interp });
+        Assert.Contains($"alt=\"Top losses\" width=\"{3 * 224 + 4 * 12}\" height=\"{36 + 3 * (44 + 224) + 4 * 12}\"", html);
+        Assert.Contains(Convert.ToBase64String(ConfusionMatrixPlot.Render(interp)), html);
+        var mostConfused = html[html.IndexOf("<section id=\"most-confused\">", StringComparison.Ordinal)..html.IndexOf("<section id=\"per-class\">", StringComparison.Ordinal)];
+        Assert.Equal(interp.MostConfused(1).Count, Regex.Matches(mostConfused, "<tr>").Count - 1);
+        Assert.Equal(8, Regex.Matches(html[html.IndexOf("<section id=\"top-losses\">", StringComparison.Ordinal)..], "<tr>").Count - 1);
         var r = new TrainingReport();
         Assert.Equal("Training report", r.Title);
         Assert.Empty(r.Summary);
@@ -153,6 +166,14 @@ public sealed partial class HtmlReportTests : IDisposable
         Assert.Null(r.LrFinderPlot);
         Assert.Null(r.Interpretation);
         Assert.Empty(r.ExtraImages);
+    }
+
+    private static byte[] Png(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(SKColors.SlateGray);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     [GeneratedRegex("<img [^>]*width=\"(\\d+)\"")]

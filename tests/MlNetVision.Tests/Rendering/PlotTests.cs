@@ -163,6 +163,8 @@ public sealed class PlotTests : IDisposable
         Assert.Equal(36, t.HeaderHeight);
         Assert.Equal(12, t.Gap);
         Assert.Equal(15f, t.FontSize);
+        Assert.Equal((224, 44, 36, 12, 15f), (TopLossesPlotOptions.DefaultImageSize, TopLossesPlotOptions.DefaultTitleHeight,
+            TopLossesPlotOptions.DefaultHeaderHeight, TopLossesPlotOptions.DefaultGap, TopLossesPlotOptions.DefaultFontSize));
 
         var c = new ConfusionMatrixPlotOptions();
         Assert.False(c.Normalize);
@@ -173,5 +175,8 @@ public sealed class PlotTests : IDisposable
         Assert.Equal(140, c.LabelAreaSize);
         Assert.Equal(44, c.Margin);
         Assert.Equal(14f, c.FontSize);
+        Assert.Equal(("Confusion matrix", 2, 56, 1400, 140, 44, 14f), (ConfusionMatrixPlotOptions.DefaultTitle, ConfusionMatrixPlotOptions.DefaultDecimals,
+            ConfusionMatrixPlotOptions.DefaultCellSize, ConfusionMatrixPlotOptions.DefaultMaxGridSize, ConfusionMatrixPlotOptions.DefaultLabelAreaSize,
+            ConfusionMatrixPlotOptions.DefaultMargin, ConfusionMatrixPlotOptions.DefaultFontSize));
     }
 }
