@@ -124,18 +124,12 @@ public class CliArgumentTests
     [Fact]
     public async Task Should_ExitWithBadData_When_DataIsFileButNotCsv()
     {
-        var file = Path.Combine(Path.GetTempPath(), "mlnet-vision-" + Guid.NewGuid().ToString("N") + ".txt");
+        using var temp = new TempFolder("cli-args");
+        var file = temp.File("input.txt");
         await File.WriteAllTextAsync(file, "not data");
-        try
-        {
-            var r = await CliProcess.RunAsync("train", file);
-            Assert.True(r.ExitCode == BadData, r.ToString());
-            Assert.StartsWith($"error: Data '{file}' is a file but not a .csv", r.StdErr);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var r = await CliProcess.RunAsync("train", file);
+        Assert.True(r.ExitCode == BadData, r.ToString());
+        Assert.StartsWith($"error: Data '{file}' is a file but not a .csv", r.StdErr);
     }
 
     [Theory]

@@ -9,14 +9,6 @@ internal static class CliSample
     /// <summary>The sample folder copied next to the tool (train/ and valid/ of 10 class folders).</summary>
     public static string Folder { get; } = Path.Combine(Path.GetDirectoryName(CliProcess.ToolDll)!, "sample-data", "fashion-mnist-sample");
 
-    /// <summary>A fresh empty temp folder.</summary>
-    public static string NewTempFolder(string prefix)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"mlnet-vision-{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>Copies the first <paramref name="perClass"/> images of each class of a split into <c>dest/class/</c>.</summary>
     public static void CopyClasses(string dest, string split, IEnumerable<string> classes, int perClass)
     {

@@ -1,3 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace MlNetVision.Tests.Cli;
 
 /// <summary>Runs the built tool's <c>train</c> and <c>lr-find</c> on small real data (Fashion-MNIST sample, 32×32).</summary>
@@ -9,133 +12,106 @@ public class CliTrainTests
     [Fact]
     public async Task Should_TrainFromCsvWithAutoLrAndWarnAboutUnreadableImage_When_CsvGiven()
     {
-        var root = CliSample.NewTempFolder("csv");
-        try
-        {
-            var images = Path.Combine(root, "images");
-            CliSample.CopyClasses(images, "train", ["bag", "trouser"], 24);
-            await File.WriteAllBytesAsync(Path.Combine(images, "bag", "broken.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
-            var rows = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                .Select(f => $"{Path.GetRelativePath(root, f)},{Path.GetFileName(Path.GetDirectoryName(f))}");
-            var csv = Path.Combine(root, "labels.csv");
-            await File.WriteAllLinesAsync(csv, ["name,label", .. rows]);
+        using var root = new TempFolder("csv");
+        var images = Path.Combine(root, "images");
+        CliSample.CopyClasses(images, "train", ["bag", "trouser"], 24);
+        await File.WriteAllBytesAsync(Path.Combine(images, "bag", "broken.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+        var rows = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => $"{Path.GetRelativePath(root, f)},{Path.GetFileName(Path.GetDirectoryName(f))}");
+        var csv = Path.Combine(root, "labels.csv");
+        await File.WriteAllLinesAsync(csv, ["name,label", .. rows]);
 
-            var r = await CliProcess.RunAsync(root, Limit, "train", csv, "--size", "32", "--bs", "16", "--epochs", "1", "--unfreeze-epochs", "1", "--lr-find-iterations", "20", "--out", "out");
+        var r = await CliProcess.RunAsync(root, Limit, "train", csv, "--size", "32", "--bs", "16", "--epochs", "1", "--unfreeze-epochs", "1", "--lr-find-iterations", "20", "--out", "out");
 
-            Assert.True(r.ExitCode == 0, r.ToString());
-            Assert.Contains("classes: 2 (bag, trouser)", r.StdOut);
-            Assert.Contains("broken.png", r.StdErr);
-            Assert.Contains("warning: ", r.StdErr);
-            Assert.Equal(2, CliSample.EpochRows(r.StdOut).Count);
-            // --lr auto (the default): the finder runs after unfreezing and its valley, capped at head-lr/10, tops the range.
-            Assert.Contains("== Learning-rate finder (whole network unfrozen)", r.StdOut);
-            Assert.Matches(@"(?m)^valley\s+(\d\.\d\de-\d\d|n/a)\s", r.StdOut);
-            var range = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"== Stage 2: unfrozen, fit_one_cycle\(1, slice\(([0-9.E+-]+), ([0-9.E+-]+)\)\)");
-            Assert.True(range.Success, r.StdOut);
-            var lo = double.Parse(range.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var hi = double.Parse(range.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.InRange(hi, 1e-9, 3e-4 * 1.0001);
-            Assert.Equal(hi / 100, lo, hi / 100 * 2e-3);
-            Assert.True(File.Exists(Path.Combine(root, "out", "lr-find.png")), r.ToString());
-            Assert.True(File.Exists(Path.Combine(root, "out", "model.zip")), r.ToString());
-            Assert.True(File.Exists(Path.Combine(root, "out", "model.ckpt")), r.ToString());
-            Assert.True(File.Exists(Path.Combine(root, "out", "report.html")), r.ToString());
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("classes: 2 (bag, trouser)", r.StdOut);
+        Assert.Contains("broken.png", r.StdErr);
+        Assert.Contains("warning: ", r.StdErr);
+        Assert.Equal(2, CliSample.EpochRows(r.StdOut).Count);
+        // --lr auto (the default): the finder runs after unfreezing and its valley, capped at head-lr/10, tops the range.
+        Assert.Contains("== Learning-rate finder (whole network unfrozen)", r.StdOut);
+        Assert.Matches(@"(?m)^valley\s+(\d\.\d\de-\d\d|n/a)\s", r.StdOut);
+        var range = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"== Stage 2: unfrozen, fit_one_cycle\(1, slice\(([0-9.E+-]+), ([0-9.E+-]+)\)\)");
+        Assert.True(range.Success, r.StdOut);
+        var lo = double.Parse(range.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var hi = double.Parse(range.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(hi, 1e-9, 3e-4 * 1.0001);
+        Assert.Equal(hi / 100, lo, hi / 100 * 2e-3);
+        CliArtifacts.AssertPlot(Path.Combine(root, "out", "lr-find.png"));
+        Assert.Equal(["bag", "trouser"], MlNetVision.Training.Checkpoint.ReadInfo(Path.Combine(root, "out", "model.ckpt")).Classes);
+        // The report embeds the LR finder plot too: stage 2 losses, LR schedule, LR finder, confusion matrix, top losses, stage 1 losses.
+        Assert.Equal(6, CliArtifacts.EmbeddedImages(Path.Combine(root, "out", "report.html")).Count);
+        // model.zip scores through stock ML.NET: two classes, probabilities summing to 1.
+        var ml = new MLContext();
+        var zip = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
+        var scored = zip.Transform(ml.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = Directory.GetFiles(Path.Combine(images, "trouser"))[0] } }));
+        var score = scored.GetColumn<float[]>("Score").Single();
+        Assert.Equal(2, score.Length);
+        Assert.Equal(1.0, score.Sum(), 4);
     }
 
     [Fact]
     public async Task Should_ExitWithBadData_When_FolderHasOneClass()
     {
-        var root = CliSample.NewTempFolder("oneclass");
-        try
-        {
-            CliSample.CopyClasses(root, "train", ["bag"], 10);
-            var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32");
-            Assert.True(r.ExitCode == 4, r.ToString());
-            Assert.Contains($"error: '{root}' has a single class (bag): a classifier needs at least two classes", r.StdErr);
-            Assert.DoesNotContain("   at ", r.StdErr);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = new TempFolder("oneclass");
+        CliSample.CopyClasses(root, "train", ["bag"], 10);
+        var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32");
+        Assert.True(r.ExitCode == 4, r.ToString());
+        Assert.Contains($"error: '{root}' has a single class (bag): a classifier needs at least two classes", r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdErr);
     }
 
     [Fact]
     public async Task Should_ExitWithBadData_When_FolderHasNoImage()
     {
-        var root = CliSample.NewTempFolder("noimage");
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(root, "cats"));
-            await File.WriteAllTextAsync(Path.Combine(root, "cats", "notes.txt"), "no image here");
-            var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32");
-            Assert.True(r.ExitCode == 4, r.ToString());
-            Assert.StartsWith("error: No usable training image", r.StdErr.Split('\n').First(l => l.StartsWith("error:")));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = new TempFolder("noimage");
+        Directory.CreateDirectory(Path.Combine(root, "cats"));
+        await File.WriteAllTextAsync(Path.Combine(root, "cats", "notes.txt"), "no image here");
+        var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32");
+        Assert.True(r.ExitCode == 4, r.ToString());
+        Assert.StartsWith("error: No usable training image", r.StdErr.Split('\n').First(l => l.StartsWith("error:")));
     }
 
     [Fact]
     public async Task Should_PrintSuggestionsAndWritePlot_When_LrFindRuns()
     {
-        var root = CliSample.NewTempFolder("lrfind");
-        try
-        {
-            CliSample.CopyClasses(Path.Combine(root, "data"), "train", ["sneaker", "trouser", "bag"], 20);
-            var r = await CliProcess.RunAsync(root, Limit, "lr-find", "data", "--size", "32", "--bs", "8", "--iterations", "30", "--out", "out");
-            Assert.True(r.ExitCode == 0, r.ToString());
-            foreach (var name in new[] { "valley", "steep", "min/10" }) Assert.Matches($@"(?m)^{name}\s+(\d\.\d\de[-+]\d\d|n/a)\s", r.StdOut);
-            Assert.Matches(@"(?m)^valley\s+\d\.\d\de[-+]\d\d\s+\d+\.\d{6}$", r.StdOut);
-            var iterations = (int)CliSample.Fact(r.StdOut, "iterations");
-            Assert.InRange(iterations, 2, 30);
-            var png = await File.ReadAllBytesAsync(Path.Combine(root, "out", "lr-find.png"));
-            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = new TempFolder("lrfind");
+        CliSample.CopyClasses(Path.Combine(root, "data"), "train", ["sneaker", "trouser", "bag"], 20);
+        var r = await CliProcess.RunAsync(root, Limit, "lr-find", "data", "--size", "32", "--bs", "8", "--iterations", "30", "--out", "out");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (var name in new[] { "valley", "steep", "min/10" }) Assert.Matches($@"(?m)^{name}\s+(\d\.\d\de[-+]\d\d|n/a)\s", r.StdOut);
+        Assert.Matches(@"(?m)^valley\s+\d\.\d\de[-+]\d\d\s+\d+\.\d{6}$", r.StdOut);
+        var iterations = (int)CliSample.Fact(r.StdOut, "iterations");
+        Assert.InRange(iterations, 2, 30);
+        CliArtifacts.AssertPlot(Path.Combine(root, "out", "lr-find.png"));
     }
 
     [Fact]
     public async Task Should_StopAndKeepLastGoodCheckpoint_When_Interrupted()
     {
-        var root = CliSample.NewTempFolder("interrupt");
-        try
+        using var root = new TempFolder("interrupt");
+        CliSample.CopyClasses(Path.Combine(root, "data"), "train", ["sneaker", "trouser"], 40);
+        string[] args = ["train", "data", "--size", "32", "--bs", "8", "--epochs", "200", "--unfreeze-epochs", "0", "--out", "out"];
+        using var process = CliProcess.Start(root, args);
+        var firstEpoch = new TaskCompletionSource();
+        var wait = CliProcess.WaitAsync(process, Limit, args, line =>
         {
-            CliSample.CopyClasses(Path.Combine(root, "data"), "train", ["sneaker", "trouser"], 40);
-            string[] args = ["train", "data", "--size", "32", "--bs", "8", "--epochs", "200", "--unfreeze-epochs", "0", "--out", "out"];
-            using var process = CliProcess.Start(root, args);
-            var firstEpoch = new TaskCompletionSource();
-            var wait = CliProcess.WaitAsync(process, Limit, args, line =>
-            {
-                if (System.Text.RegularExpressions.Regex.IsMatch(line, @"^0\s+\d")) firstEpoch.TrySetResult();
-            });
-            var finished = await Task.WhenAny(firstEpoch.Task, wait);
-            if (finished != firstEpoch.Task) Assert.Fail("the tool ended before its first epoch: " + await wait);
-            CliProcess.SendInterrupt(process);
-            var r = await wait;
+            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"^0\s+\d")) firstEpoch.TrySetResult();
+        });
+        var finished = await Task.WhenAny(firstEpoch.Task, wait);
+        if (finished != firstEpoch.Task) Assert.Fail("the tool ended before its first epoch: " + await wait);
+        CliProcess.SendInterrupt(process);
+        var r = await wait;
 
-            Assert.True(r.ExitCode == 130, r.ToString());
-            Assert.Contains("Stopping after the current batch", r.StdErr);
-            Assert.Matches(@"Stopped\. The last good checkpoint \(stage 1, epoch \d+\) is .*model\.ckpt\.", r.StdErr);
-            Assert.DoesNotContain("   at ", r.StdErr);
-            Assert.True(new FileInfo(Path.Combine(root, "out", "model.ckpt")).Length > 1_000_000, r.ToString());
-            Assert.False(File.Exists(Path.Combine(root, "out", "report.html")), "an interrupted run must not write the final report");
-            Assert.Empty(Directory.GetFiles(Path.Combine(root, "out"), "*.tmp*"));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.True(r.ExitCode == 130, r.ToString());
+        Assert.Contains("Stopping after the current batch", r.StdErr);
+        Assert.Matches(@"Stopped\. The last good checkpoint \(stage 1, epoch \d+\) is .*model\.ckpt\.", r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdErr);
+        var (model, info) = MlNetVision.Training.Checkpoint.LoadModel(Path.Combine(root, "out", "model.ckpt"));
+        model.Dispose();
+        Assert.Equal(["sneaker", "trouser"], info.Classes);
+        Assert.False(File.Exists(Path.Combine(root, "out", "report.html")), "an interrupted run must not write the final report");
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "out"), "*.tmp*"));
     }
 }
 

@@ -32,16 +32,43 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.True(double.IsFinite(row[1]) && double.IsFinite(row[2]), r.StdOut));
         var accuracy = CliSample.Fact(r.StdOut, "accuracy");
-        Assert.InRange(accuracy, 0.3, 1.0);
+        // Measured with `mlnet-vision train --size 32 --epochs 1 --unfreeze-epochs 1 --lr 1e-3 --seed S` on this sample:
+        // 0.487 (S = 42, the default; the same on a second run), 0.453 (1), 0.510 (2), 0.603 (3), 0.440 (4). Chance is 0.1.
+        Assert.InRange(accuracy, 0.40, 0.70);
         Assert.Equal(1 - accuracy, CliSample.Fact(r.StdOut, "error_rate"), 6);
         Assert.Equal(rows[^1][3], CliSample.Fact(r.StdOut, "error_rate"), 6);
 
-        foreach (var file in new[] { "model.zip", "model.onnx", "model.ckpt", "report.html", "lr-schedule.png", "losses-stage1.png", "losses-stage2.png" })
-            Assert.True(File.Exists(Path.Combine(trained.ModelDir, file)), $"{file} missing\n{r}");
+        foreach (var plot in new[] { "lr-schedule.png", "losses-stage1.png", "losses-stage2.png" })
+            CliArtifacts.AssertPlot(Path.Combine(trained.ModelDir, plot));
         var html = File.ReadAllText(Path.Combine(trained.ModelDir, "report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
-        Assert.True(Regex.Matches(html, "data:image/png;base64,").Count >= 3, "the report should embed its plots");
         Assert.Contains("tshirt_top", html);
+        // Embedded, in page order: the last stage's losses and the LR schedule (800 × 500), the confusion matrix
+        // (square), the 3 × 3 top losses, then stage 1's losses among the extra pictures.
+        var images = CliArtifacts.EmbeddedImages(Path.Combine(trained.ModelDir, "report.html"));
+        Assert.Equal(5, images.Count);
+        Assert.Equal([(800, 500), (800, 500)], images.Take(2));
+        Assert.Equal(images[2].Width, images[2].Height);
+        Assert.Equal((3 * 224 + 4 * 12, 36 + 3 * (44 + 224) + 4 * 12), images[3]);
+        Assert.Equal((800, 500), images[4]);
+    }
+
+    [Fact]
+    public void Should_HoldTheTrainedNetwork_When_TheCheckpointAndOnnxFileAreOpened()
+    {
+        var r = TrainResult;
+        var checkpoint = Path.Combine(trained.ModelDir, "model.ckpt");
+        var info = MlNetVision.Training.Checkpoint.ReadInfo(checkpoint);
+        Assert.Equal(Classes, info.Classes);
+        Assert.Equal((32, "resnet18-mlnet"), (info.ImageSize, info.Architecture));
+        var valid = MlNetVision.Data.ImageFolders.ClassFolders(Path.Combine(CliSample.Folder, "valid"));
+        Assert.Equal(300, valid.Count);
+
+        var (accuracy, difference) = CliArtifacts.CompareCheckpointAndOnnx(checkpoint, Path.Combine(trained.ModelDir, "model.onnx"), valid);
+
+        // The checkpoint holds the final weights (its accuracy is the one train printed), and model.onnx is the same network.
+        Assert.Equal(CliSample.Fact(r.StdOut, "accuracy"), accuracy, 6);
+        Assert.InRange(difference, 0, 1e-4);
     }
 
     [Fact]
@@ -61,44 +88,41 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
             .Where(l => Classes.Any(c => l.StartsWith(c + " ", StringComparison.Ordinal))).ToList();
         Assert.Equal(10, matrix.Count);
         Assert.All(matrix, line => Assert.Equal(30, line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(int.Parse)));
-        Assert.True(File.Exists(Path.Combine(trained.ModelDir, "evaluation.html")), r.ToString());
+        var report = Path.Combine(trained.ModelDir, "evaluation.html");
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"accuracy {CliSample.Fact(r.StdOut, "accuracy"):0.0000}"), File.ReadAllText(report));
+        var pictures = CliArtifacts.EmbeddedImages(report);
+        Assert.Equal(2, pictures.Count); // the confusion matrix and the top losses of the evaluated files
+        Assert.Equal(pictures[0].Width, pictures[0].Height);
     }
 
     [Fact]
     public async Task Should_PrintClassAndProbability_When_PredictingImageAndFolder()
     {
-        var folder = CliSample.NewTempFolder("predict");
-        try
-        {
-            CliSample.CopyClasses(folder, "valid", ["trouser", "sneaker"], 3);
-            var one = Directory.GetFiles(Path.Combine(folder, "trouser"))[0];
+        using var folder = new TempFolder("predict");
+        CliSample.CopyClasses(folder, "valid", ["trouser", "sneaker"], 3);
+        var one = Directory.GetFiles(Path.Combine(folder, "trouser"))[0];
 
-            var single = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, one);
-            Assert.True(single.ExitCode == 0, single.ToString());
-            var line = single.StdOut.Split('\n').Single(l => l.StartsWith(one, StringComparison.Ordinal));
-            var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Contains(cells[1], Classes);
-            Assert.InRange(double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), 0.1, 1.0);
+        var single = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, one);
+        Assert.True(single.ExitCode == 0, single.ToString());
+        var line = single.StdOut.Split('\n').Single(l => l.StartsWith(one, StringComparison.Ordinal));
+        var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(cells[1], Classes);
+        Assert.InRange(double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), 0.1, 1.0);
 
-            var json = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder, "--json", "--top", "3");
-            Assert.True(json.ExitCode == 0, json.ToString());
-            using var doc = JsonDocument.Parse(json.StdOut);
-            var items = doc.RootElement.EnumerateArray().ToList();
-            Assert.Equal(6, items.Count);
-            foreach (var item in items)
-            {
-                var top = item.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("probability").GetSingle()).ToList();
-                Assert.Equal(3, top.Count);
-                Assert.True(top[0] >= top[1] && top[1] >= top[2], json.StdOut);
-                Assert.Equal(item.GetProperty("probability").GetSingle(), top[0]);
-                Assert.Contains(item.GetProperty("class").GetString(), Classes);
-            }
-            Assert.Equal(new[] { "sneaker", "trouser" }, items.Select(i => i.GetProperty("image").GetString()!.Split('/')[0]).Distinct().Order());
-        }
-        finally
+        var json = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder, "--json", "--top", "3");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var doc = JsonDocument.Parse(json.StdOut);
+        var items = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(6, items.Count);
+        foreach (var item in items)
         {
-            Directory.Delete(folder, recursive: true);
+            var top = item.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("probability").GetSingle()).ToList();
+            Assert.Equal(3, top.Count);
+            Assert.True(top[0] >= top[1] && top[1] >= top[2], json.StdOut);
+            Assert.Equal(item.GetProperty("probability").GetSingle(), top[0]);
+            Assert.Contains(item.GetProperty("class").GetString(), Classes);
         }
+        Assert.Equal(new[] { "sneaker", "trouser" }, items.Select(i => i.GetProperty("image").GetString()!.Split('/')[0]).Distinct().Order());
     }
 
     [Fact]
@@ -117,51 +141,37 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
     [Fact]
     public async Task Should_ExitWithBadData_When_ImageUnreadable()
     {
-        var folder = CliSample.NewTempFolder("unreadable");
-        try
-        {
-            CliSample.CopyClasses(folder, "valid", ["bag"], 2);
-            var bad = Path.Combine(folder, "bag", "zz-broken.png");
-            await File.WriteAllTextAsync(bad, "this is not a PNG");
+        using var folder = new TempFolder("unreadable");
+        CliSample.CopyClasses(folder, "valid", ["bag"], 2);
+        var bad = Path.Combine(folder, "bag", "zz-broken.png");
+        await File.WriteAllTextAsync(bad, "this is not a PNG");
 
-            var single = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, bad);
-            Assert.True(single.ExitCode == 4, single.ToString());
-            Assert.Equal($"error: Cannot read image {bad}: {MlNetVision.Data.ImageProbe.Problem(bad)}", single.StdErr.Trim());
-            Assert.StartsWith("not a decodable image", MlNetVision.Data.ImageProbe.Problem(bad));
+        var single = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, bad);
+        Assert.True(single.ExitCode == 4, single.ToString());
+        Assert.Equal($"error: Cannot read image {bad}: {MlNetVision.Data.ImageProbe.Problem(bad)}", single.StdErr.Trim());
+        Assert.StartsWith("not a decodable image", MlNetVision.Data.ImageProbe.Problem(bad));
 
-            var many = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder);
-            Assert.True(many.ExitCode == 4, many.ToString());
-            Assert.Equal(2, many.StdOut.Split('\n').Count(l => l.StartsWith("bag/", StringComparison.Ordinal)));
-            Assert.StartsWith("error: 1 of 3 image(s) could not be read:", many.StdErr);
-            Assert.Contains("zz-broken.png", many.StdErr);
-            Assert.DoesNotContain("   at ", many.StdErr);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var many = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder);
+        Assert.True(many.ExitCode == 4, many.ToString());
+        Assert.Equal(2, many.StdOut.Split('\n').Count(l => l.StartsWith("bag/", StringComparison.Ordinal)));
+        Assert.StartsWith("error: 1 of 3 image(s) could not be read:", many.StdErr);
+        Assert.Contains("zz-broken.png", many.StdErr);
+        Assert.DoesNotContain("   at ", many.StdErr);
     }
 
     [Fact]
     public async Task Should_ExitWithModelMismatch_When_DataHasOtherClasses()
     {
-        var folder = CliSample.NewTempFolder("otherclasses");
-        try
+        using var folder = new TempFolder("otherclasses");
+        foreach (var c in new[] { "cat", "dog" })
         {
-            foreach (var c in new[] { "cat", "dog" })
-            {
-                Directory.CreateDirectory(Path.Combine(folder, c));
-                foreach (var f in Directory.GetFiles(Path.Combine(CliSample.Folder, "valid", "bag")).Take(2))
-                    File.Copy(f, Path.Combine(folder, c, Path.GetFileName(f)));
-            }
-            var r = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, folder);
-            Assert.True(r.ExitCode == 5, r.ToString());
-            Assert.StartsWith("error: The model was made for other classes: the data has cat, dog that the model does not know", r.StdErr);
+            Directory.CreateDirectory(Path.Combine(folder, c));
+            foreach (var f in Directory.GetFiles(Path.Combine(CliSample.Folder, "valid", "bag")).Take(2))
+                File.Copy(f, Path.Combine(folder, c, Path.GetFileName(f)));
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var r = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, folder);
+        Assert.True(r.ExitCode == 5, r.ToString());
+        Assert.StartsWith("error: The model was made for other classes: the data has cat, dog that the model does not know", r.StdErr);
     }
 
     [Fact]

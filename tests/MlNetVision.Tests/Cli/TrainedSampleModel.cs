@@ -6,8 +6,10 @@ namespace MlNetVision.Tests.Cli;
 /// </summary>
 public sealed class TrainedSampleModel : IAsyncLifetime
 {
+    private readonly TempFolder _root = new("workflow");
+
     /// <summary>The working folder the tool ran in.</summary>
-    public string Root { get; } = CliSample.NewTempFolder("workflow");
+    public string Root => _root.Path;
 
     /// <summary>The default output folder, <c>./model</c>.</summary>
     public string ModelDir => Path.Combine(Root, "model");
@@ -25,7 +27,7 @@ public sealed class TrainedSampleModel : IAsyncLifetime
     /// <inheritdoc/>
     public Task DisposeAsync()
     {
-        Directory.Delete(Root, recursive: true);
+        _root.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -39,45 +39,41 @@ public class OnnxScoringPipelineTests
         float[] expected;
         using (no_grad()) expected = nn.functional.softmax(model.forward(TestImages.FashionGrid()), 1).data<float>().ToArray();
 
-        var dir = Directory.CreateTempSubdirectory("mlnv-scoring-").FullName;
-        try
-        {
-            var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
-                new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224, ClassNames = TenClasses });
-            var ml = new MLContext(seed: 1);
-            var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
-            File.Delete(onnx); // the transformer holds its own copy
-            var data = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = TestImages.Path("fashion-mnist-grid-224.png") }]);
-            var scored = ToLabelNames(ml, transformer.Transform(data));
+        using var dir = new TempFolder("scoring");
+        var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
+            new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224, ClassNames = TenClasses });
+        var ml = new MLContext(seed: 1);
+        var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
+        File.Delete(onnx); // the transformer holds its own copy
+        var data = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = TestImages.Path("fashion-mnist-grid-224.png") }]);
+        var scored = ToLabelNames(ml, transformer.Transform(data));
 
-            Assert.Equal(["ImagePath", "Score", "PredictedLabel"], transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name));
-            var row = ml.Data.CreateEnumerable<ScoredRow>(scored, reuseRowObject: false).Single();
-            Assert.Equal(10, row.Score.Length);
-            var maxDiff = expected.Zip(row.Score, (a, b) => Math.Abs(a - b)).Max();
-            Assert.True(maxDiff <= 1e-4f, $"ML.NET's Score differs from TorchSharp's probabilities by {maxDiff}");
-            Assert.Equal(TenClasses[Array.IndexOf(expected, expected.Max())], row.PredictedLabel);
+        Assert.Equal(["ImagePath", "Score", "PredictedLabel"], transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name));
+        var row = ml.Data.CreateEnumerable<ScoredRow>(scored, reuseRowObject: false).Single();
+        Assert.Equal(10, row.Score.Length);
+        var maxDiff = expected.Zip(row.Score, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxDiff <= 1e-4f, $"ML.NET's Score differs from TorchSharp's probabilities by {maxDiff}");
+        Assert.Equal(TenClasses[Array.IndexOf(expected, expected.Max())], row.PredictedLabel);
 
-            // The key column carries the class names as key values, in output order.
-            var keyColumn = transformer.Transform(data).Schema["PredictedLabel"];
-            Assert.IsType<KeyDataViewType>(keyColumn.Type);
-            VBuffer<ReadOnlyMemory<char>> keyValues = default;
-            keyColumn.GetKeyValues(ref keyValues);
-            Assert.Equal(TenClasses, keyValues.DenseValues().Select(v => v.ToString()));
+        // The key column carries the class names as key values, in output order.
+        var keyColumn = transformer.Transform(data).Schema["PredictedLabel"];
+        Assert.IsType<KeyDataViewType>(keyColumn.Type);
+        VBuffer<ReadOnlyMemory<char>> keyValues = default;
+        keyColumn.GetKeyValues(ref keyValues);
+        Assert.Equal(TenClasses, keyValues.DenseValues().Select(v => v.ToString()));
 
-            // The Score column names its slots after the classes, as ML.NET's own multiclass trainers do.
-            VBuffer<ReadOnlyMemory<char>> slotNames = default;
-            transformer.Transform(data).Schema["Score"].GetSlotNames(ref slotNames);
-            Assert.Equal(TenClasses, slotNames.DenseValues().Select(v => v.ToString()));
+        // The Score column names its slots after the classes, as ML.NET's own multiclass trainers do.
+        VBuffer<ReadOnlyMemory<char>> slotNames = default;
+        transformer.Transform(data).Schema["Score"].GetSlotNames(ref slotNames);
+        Assert.Equal(TenClasses, slotNames.DenseValues().Select(v => v.ToString()));
 
-            // Save and load with ML.NET alone: the ONNX travels inside the zip.
-            var zip = Path.Combine(dir, "model.zip");
-            ml.Model.Save(transformer, data.Schema, zip);
-            var loaded = new MLContext().Model.Load(zip, out _);
-            var again = ml.Data.CreateEnumerable<ScoredRow>(ToLabelNames(ml, loaded.Transform(data)), reuseRowObject: false).Single();
-            Assert.Equal(row.Score, again.Score);
-            Assert.Equal(row.PredictedLabel, again.PredictedLabel);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        // Save and load with ML.NET alone: the ONNX travels inside the zip.
+        var zip = Path.Combine(dir, "model.zip");
+        ml.Model.Save(transformer, data.Schema, zip);
+        var loaded = new MLContext().Model.Load(zip, out _);
+        var again = ml.Data.CreateEnumerable<ScoredRow>(ToLabelNames(ml, loaded.Transform(data)), reuseRowObject: false).Single();
+        Assert.Equal(row.Score, again.Score);
+        Assert.Equal(row.PredictedLabel, again.PredictedLabel);
     }
 
     [Fact]
@@ -85,13 +81,9 @@ public class OnnxScoringPipelineTests
     {
         using var scope = NewDisposeScope();
         var model = VisionModel.Create(Architectures.ResNet18, 3, pretrained: false);
-        var dir = Directory.CreateTempSubdirectory("mlnv-scoring-").FullName;
-        try
-        {
-            var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"));
-            var error = Assert.Throws<ArgumentException>(() => OnnxScoringPipeline.Create(new MLContext(), onnx, ["a", "b", "c"], 64));
-            Assert.Contains("SingleImage", error.Message);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var dir = new TempFolder("scoring");
+        var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"));
+        var error = Assert.Throws<ArgumentException>(() => OnnxScoringPipeline.Create(new MLContext(), onnx, ["a", "b", "c"], 64));
+        Assert.Contains("SingleImage", error.Message);
     }
 }

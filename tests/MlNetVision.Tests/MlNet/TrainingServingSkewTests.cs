@@ -29,32 +29,28 @@ public class TrainingServingSkewTests(ITestOutputHelper output)
         NativeBackend.EnsureLoaded();
         string[] classes = ["coat", "pullover", "shirt"];
         var rows = SampleData.Rows("train", classes, perClass: 8);
-        var dir = Directory.CreateTempSubdirectory("mlnv-skew-").FullName;
-        try
-        {
-            using var data = ImageDataBunch.FromLists(dir, rows.Select(r => r.ImagePath), rows.Select(r => r.Label),
-                new ImageDataBunchOptions { Size = size, BatchSize = 8, Log = TextWriter.Null });
-            using var learner = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { Pretrained = false, ProgressWriter = null });
-            learner.Fit(1, 1e-3);
-            var onnx = learner.ExportOnnx("model.onnx", new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = size, Width = size });
-            var ml = new MLContext(1);
-            var model = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size);
-            using var engine = ml.Model.CreatePredictionEngine<OnnxScoringPipelineTests.ImageRow, Output>(model);
+        using var dir = new TempFolder("skew");
+        using var data = ImageDataBunch.FromLists(dir, rows.Select(r => r.ImagePath), rows.Select(r => r.Label),
+            new ImageDataBunchOptions { Size = size, BatchSize = 8, Log = TextWriter.Null });
+        using var learner = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { Pretrained = false, ProgressWriter = null });
+        learner.Fit(1, 1e-3);
+        var onnx = learner.ExportOnnx("model.onnx", new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = size, Width = size });
+        var ml = new MLContext(1);
+        var model = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size);
+        using var engine = ml.Model.CreatePredictionEngine<OnnxScoringPipelineTests.ImageRow, Output>(model);
 
-            var images = SampleData.Rows("valid", classes, perClass: 4).Select(r => r.ImagePath).ToList();
-            float maxDiff = 0;
-            int agree = 0;
-            foreach (var path in images)
-            {
-                var ours = learner.Predict(path).Probabilities;
-                var theirs = engine.Predict(new OnnxScoringPipelineTests.ImageRow { ImagePath = path }).Score;
-                maxDiff = Math.Max(maxDiff, ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max());
-                if (Array.IndexOf(ours, ours.Max()) == Array.IndexOf(theirs, theirs.Max())) agree++;
-            }
-            output.WriteLine($"size {size}: max |p_learner - p_mlnet| = {maxDiff:E2}, argmax agreement {agree}/{images.Count}");
-            Assert.Equal(images.Count, agree);
-            Assert.True(maxDiff <= 1e-4f, $"the learner and the ML.NET model see different pixels: probabilities differ by {maxDiff}");
+        var images = SampleData.Rows("valid", classes, perClass: 4).Select(r => r.ImagePath).ToList();
+        float maxDiff = 0;
+        int agree = 0;
+        foreach (var path in images)
+        {
+            var ours = learner.Predict(path).Probabilities;
+            var theirs = engine.Predict(new OnnxScoringPipelineTests.ImageRow { ImagePath = path }).Score;
+            maxDiff = Math.Max(maxDiff, ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max());
+            if (Array.IndexOf(ours, ours.Max()) == Array.IndexOf(theirs, theirs.Max())) agree++;
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        output.WriteLine($"size {size}: max |p_learner - p_mlnet| = {maxDiff:E2}, argmax agreement {agree}/{images.Count}");
+        Assert.Equal(images.Count, agree);
+        Assert.True(maxDiff <= 1e-4f, $"the learner and the ML.NET model see different pixels: probabilities differ by {maxDiff}");
     }
 }

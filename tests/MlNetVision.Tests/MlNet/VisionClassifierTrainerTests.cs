@@ -30,65 +30,61 @@ public class VisionClassifierTrainerTests
         var ml = new MLContext(seed: 0);
         var train = ml.Data.LoadFromEnumerable(SampleData.Rows("train", Classes, perClass: 60));
         var test = ml.Data.LoadFromEnumerable(SampleData.Rows("valid", Classes, perClass: 30));
-        var workspace = Directory.CreateTempSubdirectory("mlnv-trainer-").FullName;
-        try
+        using var workspace = new TempFolder("trainer");
+        var epochs = new List<EpochResult>();
+        var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
         {
-            var epochs = new List<EpochResult>();
-            var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
-            {
-                ImageSize = 64,
-                BatchSize = 16,
-                Epochs = 2,
-                FineTuneEpochs = 1,
-                FineTuneLearningRate = (1e-5, 1e-3),
-                WorkspacePath = workspace,
-                MetricsCallback = epochs.Add,
-            });
-            var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-                .Append(trainer)
-                .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+            ImageSize = 64,
+            BatchSize = 16,
+            Epochs = 2,
+            FineTuneEpochs = 1,
+            FineTuneLearningRate = (1e-5, 1e-3),
+            WorkspacePath = workspace,
+            MetricsCallback = epochs.Add,
+        });
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(trainer)
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
-            // The schema is known before fitting.
-            var shape = pipeline.GetOutputSchema(ShapeOf(train.Schema));
-            var score = shape.Single(c => c.Name == "Score");
-            Assert.Equal(SchemaShape.Column.VectorKind.Vector, score.Kind);
-            Assert.Equal(NumberDataViewType.Single, score.ItemType);
-            var predicted = shape.Single(c => c.Name == "PredictedLabel");
-            Assert.False(predicted.IsKey);
-            Assert.Equal(TextDataViewType.Instance, predicted.ItemType);
-            var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).GetOutputSchema(ShapeOf(train.Schema)).Single(c => c.Name == "PredictedLabel");
-            Assert.True(keyed.IsKey);
-            Assert.Contains(keyed.Annotations, a => a.Name == "KeyValues");
+        // The schema is known before fitting.
+        var shape = pipeline.GetOutputSchema(ShapeOf(train.Schema));
+        var score = shape.Single(c => c.Name == "Score");
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, score.Kind);
+        Assert.Equal(NumberDataViewType.Single, score.ItemType);
+        var predicted = shape.Single(c => c.Name == "PredictedLabel");
+        Assert.False(predicted.IsKey);
+        Assert.Equal(TextDataViewType.Instance, predicted.ItemType);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).GetOutputSchema(ShapeOf(train.Schema)).Single(c => c.Name == "PredictedLabel");
+        Assert.True(keyed.IsKey);
+        Assert.Contains(keyed.Annotations, a => a.Name == "KeyValues");
 
-            var model = pipeline.Fit(train);
-            Assert.Equal(3, epochs.Count);
-            Assert.All(epochs, e => Assert.True(double.IsFinite(e.ValidLoss)));
+        var model = pipeline.Fit(train);
+        Assert.Equal(3, epochs.Count);
+        Assert.All(epochs, e => Assert.True(double.IsFinite(e.ValidLoss)));
 
-            var scored = model.Transform(test);
-            Assert.Equal(3, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
-            var metrics = ml.MulticlassClassification.Evaluate(scored);
-            Assert.True(metrics.MicroAccuracy > 0.8, $"micro accuracy {metrics.MicroAccuracy} (chance is 1/3)");
-            Assert.True(metrics.LogLoss < 0.8, $"log-loss {metrics.LogLoss} (uniform guessing is {Math.Log(3):F2})");
+        var scored = model.Transform(test);
+        Assert.Equal(3, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.True(metrics.MicroAccuracy > 0.8, $"micro accuracy {metrics.MicroAccuracy} (chance is 1/3)");
+        Assert.True(metrics.LogLoss < 0.8, $"log-loss {metrics.LogLoss} (uniform guessing is {Math.Log(3):F2})");
 
-            // Class order follows the label's key values: MapValueToKey orders by occurrence, so 'trouser' is key 1.
-            var rows = ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).ToList();
-            Assert.All(rows, r => Assert.Equal(Classes[Array.IndexOf(r.Score, r.Score.Max())], r.PredictedLabel));
+        // Class order follows the label's key values: MapValueToKey orders by occurrence, so 'trouser' is key 1.
+        var rows = ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).ToList();
+        Assert.All(rows, r => Assert.Equal(Classes[Array.IndexOf(r.Score, r.Score.Max())], r.PredictedLabel));
 
-            // Save/Load with ML.NET predicts the same.
-            var zip = Path.Combine(workspace, "model.zip");
-            ml.Model.Save(model, train.Schema, zip);
-            var loaded = new MLContext().Model.Load(zip, out var inputSchema);
-            Assert.NotNull(inputSchema.GetColumnOrNull("ImagePath"));
-            var again = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), reuseRowObject: false).ToList();
-            Assert.Equal(rows.Select(r => r.PredictedLabel), again.Select(r => r.PredictedLabel));
-            Assert.Equal(rows.Select(r => r.Score), again.Select(r => r.Score));
+        // Save/Load with ML.NET predicts the same.
+        var zip = Path.Combine(workspace, "model.zip");
+        ml.Model.Save(model, train.Schema, zip);
+        var loaded = new MLContext().Model.Load(zip, out var inputSchema);
+        Assert.NotNull(inputSchema.GetColumnOrNull("ImagePath"));
+        var again = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), reuseRowObject: false).ToList();
+        Assert.Equal(rows.Select(r => r.PredictedLabel), again.Select(r => r.PredictedLabel));
+        Assert.Equal(rows.Select(r => r.Score), again.Select(r => r.Score));
 
-            // And a PredictionEngine over the loaded model answers single images.
-            using var engine = ml.Model.CreatePredictionEngine<SampleData.ImageRow, Prediction>(loaded);
-            var one = engine.Predict(new SampleData.ImageRow { ImagePath = rows[0].ImagePath });
-            Assert.Equal(rows[0].PredictedLabel, one.PredictedLabel);
-        }
-        finally { Directory.Delete(workspace, recursive: true); }
+        // And a PredictionEngine over the loaded model answers single images.
+        using var engine = ml.Model.CreatePredictionEngine<SampleData.ImageRow, Prediction>(loaded);
+        var one = engine.Predict(new SampleData.ImageRow { ImagePath = rows[0].ImagePath });
+        Assert.Equal(rows[0].PredictedLabel, one.PredictedLabel);
     }
 
     [Fact]

@@ -36,13 +36,10 @@ public class PyTorchCheckpointTests
     [Fact]
     public void Should_SayItIsNotACheckpoint_When_TheFileIsNotAZip()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"mlnv-{Guid.NewGuid():N}.pth");
+        using var temp = new TempFolder("pth");
+        var path = temp.File("model.pth");
         File.WriteAllBytes(path, [0x80, 0x02, 0x7d, 0x2e]);
-        try
-        {
-            var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpoint.Read(path));
-            Assert.Contains("not a zip-format PyTorch checkpoint", error.Message);
-        }
-        finally { File.Delete(path); }
+        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpoint.Read(path));
+        Assert.Contains("not a zip-format PyTorch checkpoint", error.Message);
     }
 }

@@ -134,19 +134,16 @@ public class ResNetTests
         using var scope = NewDisposeScope();
         manual_seed(1);
         var source = new ResNetBody(Architectures.ResNet34);
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlnv-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            SafeTensors.Write(path, source.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
-                .Select(kv => new SafeTensor(kv.Key, kv.Value.shape, kv.Value.data<float>().ToArray())));
-            manual_seed(2);
-            var target = new ResNetBody(Architectures.ResNet34);
-            StateDictLoader.LoadSafeTensors(target, path);
-            var x = rand(1, 3, 64, 64);
-            source.eval(); target.eval();
-            using (no_grad()) Assert.True(source.forward(x).allclose(target.forward(x)));
-        }
-        finally { File.Delete(path); }
+        using var temp = new TempFolder("safetensors");
+        var path = temp.File("model.safetensors");
+        SafeTensors.Write(path, source.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
+            .Select(kv => new SafeTensor(kv.Key, kv.Value.shape, kv.Value.data<float>().ToArray())));
+        manual_seed(2);
+        var target = new ResNetBody(Architectures.ResNet34);
+        StateDictLoader.LoadSafeTensors(target, path);
+        var x = rand(1, 3, 64, 64);
+        source.eval(); target.eval();
+        using (no_grad()) Assert.True(source.forward(x).allclose(target.forward(x)));
     }
 
     [Fact]
@@ -154,15 +151,12 @@ public class ResNetTests
     {
         using var scope = NewDisposeScope();
         var resnet50 = new ResNetBody(Architectures.ResNet50);
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlnv-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            SafeTensors.Write(path, resnet50.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
-                .Select(kv => new SafeTensor(kv.Key, kv.Value.shape, kv.Value.data<float>().ToArray())));
-            var resnet34 = new ResNetBody(Architectures.ResNet34);
-            var error = Assert.Throws<InvalidDataException>(() => StateDictLoader.LoadSafeTensors(resnet34, path));
-            Assert.Contains("'layer1.0.conv1.weight' has shape [64, 64, 1, 1] but the model expects [64, 64, 3, 3]", error.Message);
-        }
-        finally { File.Delete(path); }
+        using var temp = new TempFolder("safetensors");
+        var path = temp.File("model.safetensors");
+        SafeTensors.Write(path, resnet50.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
+            .Select(kv => new SafeTensor(kv.Key, kv.Value.shape, kv.Value.data<float>().ToArray())));
+        var resnet34 = new ResNetBody(Architectures.ResNet34);
+        var error = Assert.Throws<InvalidDataException>(() => StateDictLoader.LoadSafeTensors(resnet34, path));
+        Assert.Contains("'layer1.0.conv1.weight' has shape [64, 64, 1, 1] but the model expects [64, 64, 3, 3]", error.Message);
     }
 }

@@ -67,33 +67,30 @@ public class OnnxExporterTests
             var flat = p.data<float>().ToArray();
             Buffer.BlockCopy(flat, 0, expected, 0, flat.Length * sizeof(float));
         }
-        var path = Path.Combine(Path.GetTempPath(), $"mlnv-{Guid.NewGuid():N}.onnx");
-        try
+        using var temp = new TempFolder("onnx");
+        var path = temp.File("model.onnx");
+        OnnxExporter.Export(model, path, new OnnxExportOptions { InputScale = inputScale });
+        var actual = RunOnnx(path, images, inputScale, out var indices);
+        Assert.Equal(expected.GetLength(0), actual.GetLength(0));
+        Assert.Equal(expected.GetLength(1), actual.GetLength(1));
+        float maxDiff = 0, maxProbSeen = 0, minMaxProb = 1;
+        for (int i = 0; i < expected.GetLength(0); i++)
         {
-            OnnxExporter.Export(model, path, new OnnxExportOptions { InputScale = inputScale });
-            var actual = RunOnnx(path, images, inputScale, out var indices);
-            Assert.Equal(expected.GetLength(0), actual.GetLength(0));
-            Assert.Equal(expected.GetLength(1), actual.GetLength(1));
-            float maxDiff = 0, maxProbSeen = 0, minMaxProb = 1;
-            for (int i = 0; i < expected.GetLength(0); i++)
+            float rowMax = 0;
+            int argmax = 0;
+            for (int j = 0; j < expected.GetLength(1); j++)
             {
-                float rowMax = 0;
-                int argmax = 0;
-                for (int j = 0; j < expected.GetLength(1); j++)
-                {
-                    maxDiff = Math.Max(maxDiff, Math.Abs(expected[i, j] - actual[i, j]));
-                    if (actual[i, j] > actual[i, argmax]) argmax = j;
-                    rowMax = Math.Max(rowMax, expected[i, j]);
-                }
-                Assert.Equal(argmax, indices[i]);
-                maxProbSeen = Math.Max(maxProbSeen, rowMax);
-                minMaxProb = Math.Min(minMaxProb, rowMax);
+                maxDiff = Math.Max(maxDiff, Math.Abs(expected[i, j] - actual[i, j]));
+                if (actual[i, j] > actual[i, argmax]) argmax = j;
+                rowMax = Math.Max(rowMax, expected[i, j]);
             }
-            // Probabilities that are all one-hot would make the comparison weak: require a spread-out row somewhere.
-            Assert.True(minMaxProb < 0.99f, $"every row is saturated (smallest top probability {minMaxProb}); the test would prove little");
-            Assert.True(maxDiff <= 1e-4f, $"max abs difference between ONNX Runtime and TorchSharp is {maxDiff}");
+            Assert.Equal(argmax, indices[i]);
+            maxProbSeen = Math.Max(maxProbSeen, rowMax);
+            minMaxProb = Math.Min(minMaxProb, rowMax);
         }
-        finally { File.Delete(path); }
+        // Probabilities that are all one-hot would make the comparison weak: require a spread-out row somewhere.
+        Assert.True(minMaxProb < 0.99f, $"every row is saturated (smallest top probability {minMaxProb}); the test would prove little");
+        Assert.True(maxDiff <= 1e-4f, $"max abs difference between ONNX Runtime and TorchSharp is {maxDiff}");
     }
 
     [Fact]
@@ -146,28 +143,25 @@ public class OnnxExporterTests
         var model = VisionModel.Create(Architectures.ResNet18, numClasses: 4, pretrained: false);
         var images = RealImages(64);
         RandomizeBatchNorm(model, model, images);
-        var path = Path.Combine(Path.GetTempPath(), $"mlnv-{Guid.NewGuid():N}.onnx");
-        try
-        {
-            OnnxExporter.Export(model, path, new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 64, Width = 64, ClassNames = ["a", "b", "c", "d"] });
-            using var session = new InferenceSession(path);
-            Assert.Equal([1, 3, 64, 64], session.InputMetadata["pixels"].Dimensions);
-            Assert.Equal([4], session.OutputMetadata["probabilities"].Dimensions);
-            Assert.Equal([1], session.OutputMetadata["predicted_index"].Dimensions);
-            Assert.Equal("a\nb\nc\nd", session.ModelMetadata.CustomMetadataMap["class_names"]);
+        using var temp = new TempFolder("onnx");
+        var path = temp.File("model.onnx");
+        OnnxExporter.Export(model, path, new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 64, Width = 64, ClassNames = ["a", "b", "c", "d"] });
+        using var session = new InferenceSession(path);
+        Assert.Equal([1, 3, 64, 64], session.InputMetadata["pixels"].Dimensions);
+        Assert.Equal([4], session.OutputMetadata["probabilities"].Dimensions);
+        Assert.Equal([1], session.OutputMetadata["predicted_index"].Dimensions);
+        Assert.Equal("a\nb\nc\nd", session.ModelMetadata.CustomMetadataMap["class_names"]);
 
-            var one = images[1..2];
-            float[] expected;
-            using (no_grad()) expected = nn.functional.softmax(model.forward(one), 1).data<float>().ToArray();
-            var input = new DenseTensor<float>(one.mul(255f).contiguous().data<float>().ToArray(), [1, 3, 64, 64]);
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor("pixels", input)]);
-            var probs = results.Single(r => r.Name == "probabilities").AsEnumerable<float>().ToArray();
-            var index = results.Single(r => r.Name == "predicted_index").AsTensor<long>().GetValue(0);
-            Assert.Equal(expected.Length, probs.Length);
-            Assert.True(expected.Zip(probs, (a, c) => Math.Abs(a - c)).Max() <= 1e-4f);
-            Assert.Equal(Array.IndexOf(probs, probs.Max()), (int)index);
-        }
-        finally { File.Delete(path); }
+        var one = images[1..2];
+        float[] expected;
+        using (no_grad()) expected = nn.functional.softmax(model.forward(one), 1).data<float>().ToArray();
+        var input = new DenseTensor<float>(one.mul(255f).contiguous().data<float>().ToArray(), [1, 3, 64, 64]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("pixels", input)]);
+        var probs = results.Single(r => r.Name == "probabilities").AsEnumerable<float>().ToArray();
+        var index = results.Single(r => r.Name == "predicted_index").AsTensor<long>().GetValue(0);
+        Assert.Equal(expected.Length, probs.Length);
+        Assert.True(expected.Zip(probs, (a, c) => Math.Abs(a - c)).Max() <= 1e-4f);
+        Assert.Equal(Array.IndexOf(probs, probs.Max()), (int)index);
     }
 
     [Fact]

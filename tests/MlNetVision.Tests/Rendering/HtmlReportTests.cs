@@ -8,11 +8,11 @@ namespace MlNetVision.Tests.Rendering;
 
 public sealed partial class HtmlReportTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mlnv-interp-html-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("interp-html");
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     // Runs before the report's content-security policy is parsed, so the policy still governs every image;

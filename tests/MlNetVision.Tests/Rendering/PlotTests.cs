@@ -7,11 +7,11 @@ namespace MlNetVision.Tests.Rendering;
 
 public sealed class PlotTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mlnv-interp-plot-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("interp-plot");
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>Item i is a 40×30 image filled with a colour that encodes i, so the grid can be checked cell by cell.</summary>
