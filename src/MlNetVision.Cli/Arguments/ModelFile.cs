@@ -1,8 +1,11 @@
 namespace MlNetVision.Cli.Arguments;
 
-/// <summary>Checks the model argument of <c>evaluate</c> and <c>predict</c>.</summary>
+/// <summary>The model argument of <c>evaluate</c> and <c>predict</c>: its declaration and its check.</summary>
 public static class ModelFile
 {
+    /// <summary>The <c>model</c> argument: a model.zip written by <c>train</c> (or the folder holding it).</summary>
+    public static System.CommandLine.Argument<string> Argument() => new("model") { Description = "The model.zip written by train." };
+
     /// <summary>The full path of an existing model file.</summary>
     /// <exception cref="Running.CliException">The file does not exist (exit 3), or it is a folder (exit 3).</exception>
     public static string RequireExisting(string path)

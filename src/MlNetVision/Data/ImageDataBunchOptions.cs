@@ -6,32 +6,26 @@ public sealed class ImageDataBunchOptions
     /// <summary>Default of <see cref="ValidPct"/>.</summary>
     public const double DefaultValidPct = 0.2;
 
-    /// <summary>Default of <see cref="Size"/>.</summary>
-    public const int DefaultSize = 224;
-
-    /// <summary>Default of <see cref="BatchSize"/>.</summary>
-    public const int DefaultBatchSize = 64;
-
-    /// <summary>Default of <see cref="Seed"/>.</summary>
-    public const int DefaultSeed = 42;
-
-    /// <summary>Default of <see cref="MaxPixels"/>: Pillow's <c>MAX_IMAGE_PIXELS</c> (89,478,485), its image-bomb guard.</summary>
-    public const long DefaultMaxPixels = 89_478_485;
-
-    /// <summary>Default of <see cref="MaxCacheBytes"/>: 4 GiB.</summary>
-    public const long DefaultMaxCacheBytes = 4L << 30;
-
     /// <summary>The fraction of the items held out for validation when the source has no validation split (fastai <c>valid_pct</c>).</summary>
     /// <value>The default value is 0.2.</value>
     public double ValidPct { get; set; } = DefaultValidPct;
+
+    /// <summary>Default of <see cref="Size"/>.</summary>
+    public const int DefaultSize = 224;
 
     /// <summary>The side, in pixels, of the square images served (fastai <c>size</c>).</summary>
     /// <value>The default value is 224.</value>
     public int Size { get; set; } = DefaultSize;
 
+    /// <summary>Default of <see cref="BatchSize"/>.</summary>
+    public const int DefaultBatchSize = 64;
+
     /// <summary>The number of images per batch (fastai <c>bs</c>).</summary>
     /// <value>The default value is 64.</value>
     public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>Default of <see cref="Seed"/>.</summary>
+    public const int DefaultSeed = 42;
 
     /// <summary>The seed of the validation split, the shuffling and the augmentation; the same seed gives the same batches.</summary>
     /// <value>The default value is 42 (the seed of the fastai lesson-1 notebook's <c>np.random.seed(2)</c> is not reproducible across libraries anyway).</value>
@@ -53,9 +47,15 @@ public sealed class ImageDataBunchOptions
     /// <value>The default value is <see cref="Environment.ProcessorCount"/>.</value>
     public int NumWorkers { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Default of <see cref="MaxPixels"/>: Pillow's <c>MAX_IMAGE_PIXELS</c> (89,478,485), its image-bomb guard.</summary>
+    public const long DefaultMaxPixels = 89_478_485;
+
     /// <summary>Images whose declared width × height exceed this are refused before decoding (image-bomb guard).</summary>
     /// <value>The default value is 89,478,485, Pillow's <c>MAX_IMAGE_PIXELS</c>.</value>
     public long MaxPixels { get; set; } = DefaultMaxPixels;
+
+    /// <summary>Default of <see cref="MaxCacheBytes"/>: 4 GiB.</summary>
+    public const long DefaultMaxCacheBytes = 4L << 30;
 
     /// <summary>The largest decoded cache kept in memory; above it, images are decoded again for every batch.</summary>
     /// <value>The default value is 4 GiB.</value>

@@ -8,20 +8,20 @@ public sealed class HtmlReportOptions
     /// <summary>Default of <see cref="TopLosses"/>.</summary>
     public const int DefaultTopLosses = 9;
 
-    /// <summary>Default of <see cref="MostConfusedMinVal"/>.</summary>
-    public const int DefaultMostConfusedMinVal = 1;
-
     /// <summary>How many top losses to show (fastai's <c>plot_top_losses(9)</c> of lesson 1).</summary>
     /// <value>The default value is 9.</value>
     public int TopLosses { get; set; } = DefaultTopLosses;
 
-    /// <summary>The smallest count of a most-confused pair to list (fastai's default; lesson 1 passes 2).</summary>
-    /// <value>The default value is 1.</value>
-    public int MostConfusedMinVal { get; set; } = DefaultMostConfusedMinVal;
-
     /// <summary>Whether the confusion matrix shows row shares instead of counts.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool NormalizeConfusionMatrix { get; set; }
+
+    /// <summary>Default of <see cref="MostConfusedMinVal"/>.</summary>
+    public const int DefaultMostConfusedMinVal = 1;
+
+    /// <summary>The smallest count of a most-confused pair to list (fastai's default; lesson 1 passes 2).</summary>
+    /// <value>The default value is 1.</value>
+    public int MostConfusedMinVal { get; set; } = DefaultMostConfusedMinVal;
 
     /// <summary>The layout of the top-losses grid.</summary>
     /// <value>The default value is a new <see cref="TopLossesPlotOptions"/> with its defaults.</value>
