@@ -1,6 +1,6 @@
 using System.Globalization;
-using SkiaSharp;
 using MlNetVision.Interpretation;
+using SkiaSharp;
 
 namespace MlNetVision.Rendering;
 

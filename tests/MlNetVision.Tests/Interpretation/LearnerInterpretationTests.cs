@@ -1,10 +1,10 @@
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
 using MlNetVision.Models;
+using MlNetVision.Rendering;
 using MlNetVision.Tests.Training;
 using MlNetVision.Training;
 using SkiaSharp;
-using MlNetVision.Rendering;
 
 namespace MlNetVision.Tests.Interpretation;
 

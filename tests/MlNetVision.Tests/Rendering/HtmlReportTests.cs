@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using MlNetVision.Interpretation;
-using SkiaSharp;
 using MlNetVision.Rendering;
 using MlNetVision.Tests.Interpretation;
+using SkiaSharp;
 
 namespace MlNetVision.Tests.Rendering;
 

@@ -1,7 +1,7 @@
 using MlNetVision.Interpretation;
-using SkiaSharp;
 using MlNetVision.Rendering;
 using MlNetVision.Tests.Interpretation;
+using SkiaSharp;
 
 namespace MlNetVision.Tests.Rendering;
 

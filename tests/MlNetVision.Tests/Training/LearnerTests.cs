@@ -1,12 +1,12 @@
 using MlNetVision.Data;
 using MlNetVision.Models;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Metrics;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
-using MlNetVision.Rendering;
 
 namespace MlNetVision.Tests.Training;
 
