@@ -96,6 +96,28 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
     }
 
     [Fact]
+    public async Task Should_EvaluateTheRowsOfACsv_When_DataIsACsvFile()
+    {
+        using var folder = new TempFolder("evalcsv");
+        CliSample.CopyClasses(folder, "valid", ["bag", "sandal"], 2);
+        var rows = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => $"\"{Path.GetRelativePath(folder, f)}\",{Path.GetFileName(Path.GetDirectoryName(f))}").ToList();
+        File.WriteAllLines(Path.Combine(folder, "labels.csv"), ["file,label", .. rows, ""]);
+        File.WriteAllLines(Path.Combine(folder, "broken.csv"), ["file,label", rows[0], "bag/only-a-name.png"]);
+
+        var r = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, Path.Combine(folder, "labels.csv"), "--report", Path.Combine(folder, "eval.html"));
+        var broken = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, Path.Combine(folder, "broken.csv"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("(its rows)", r.StdOut);
+        Assert.Equal(4, CliSample.Fact(r.StdOut, "images"));
+        Assert.Matches(@"(?m)^bag\s+\d\.\d{6}\s+\d\.\d{6}\s+\d\.\d{6}\s+2$", r.StdOut);
+        Assert.Equal(2, CliArtifacts.EmbeddedImages(Path.Combine(folder, "eval.html")).Count);
+        Assert.True(broken.ExitCode == 4, broken.ToString());
+        Assert.Equal($"error: '{Path.Combine(folder, "broken.csv")}' line 3: expected file,label, got 'bag/only-a-name.png'.", broken.StdErr.Trim());
+    }
+
+    [Fact]
     public async Task Should_PrintClassAndProbability_When_PredictingImageAndFolder()
     {
         using var folder = new TempFolder("predict");
