@@ -12,7 +12,7 @@ public sealed partial class ClassificationInterpretation
     /// </summary>
     /// <param name="learner">The trained learner.</param>
     /// <param name="split">The split to interpret; the validation split by default. The test split has no labels and is refused.</param>
-    /// <returns>The interpretation; item images are the loader's source files when they all exist on disk, otherwise none.</returns>
+    /// <returns>The interpretation; item images are the loader's source files when they all exist on disk, otherwise none; heat maps come from the learner's model (<see cref="HasHeatMaps"/>).</returns>
     /// <exception cref="ArgumentException"><paramref name="split"/> is <see cref="DatasetSplit.Test"/>.</exception>
     public static ClassificationInterpretation FromLearner(Learner learner, DatasetSplit split = DatasetSplit.Valid)
     {
@@ -23,6 +23,6 @@ public sealed partial class ClassificationInterpretation
         var paths = learner.Data.Loader(split).Items.Select(i => i.Path).ToList();
         // Items read from an ML.NET column are named "dataview:row/N" and have no file to show.
         var items = paths.All(File.Exists) ? ItemImageSource.FromPaths(paths) : null;
-        return FromPredictions(learner.Classes, preds.Probabilities, preds.Targets, preds.Losses, items);
+        return FromPredictions(learner.Classes, preds.Probabilities, preds.Targets, preds.Losses, items).WithHeatMaps(ItemHeatMaps.FromLearner(learner, split));
     }
 }

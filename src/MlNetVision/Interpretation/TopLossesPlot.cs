@@ -11,6 +11,7 @@ namespace MlNetVision.Interpretation;
 /// The picture is <c>columns × ImageSize + (columns + 1) × Gap</c> pixels wide and
 /// <c>HeaderHeight + rows × (TitleHeight + ImageSize) + (rows + 1) × Gap</c> high, with <c>columns = min(k, Columns ?? ⌈√k⌉)</c>
 /// and <c>rows = ⌈k / columns⌉</c> (k is capped at the number of items). A title is red when the prediction is wrong.
+/// With <see cref="TopLossesPlotOptions.HeatMap"/>, each cell shows the image the model saw under its Grad-CAM heat map.
 /// </remarks>
 public static class TopLossesPlot
 {
@@ -21,17 +22,19 @@ public static class TopLossesPlot
     /// <param name="interpretation">The interpretation; it must have <see cref="ClassificationInterpretation.Items"/>.</param>
     /// <param name="k">How many items to show.</param>
     /// <param name="options">Layout; null for the defaults.</param>
-    /// <exception cref="InvalidOperationException">The interpretation has no item images.</exception>
+    /// <exception cref="InvalidOperationException">The interpretation has no item images, or heat maps were asked for and it has no model.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
     public static byte[] Render(ClassificationInterpretation interpretation, int k = 9, TopLossesPlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(interpretation);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         options ??= new TopLossesPlotOptions();
-        var items = interpretation.Items ?? throw new InvalidOperationException(
-            "The interpretation has no item images: create it with an ItemImageSource (paths, bytes or a delegate) to plot top losses.");
+        // Heat maps carry the image the model saw, so they need no item images.
+        var items = interpretation.Items ?? (options.HeatMap ? null : throw new InvalidOperationException(
+            "The interpretation has no item images: create it with an ItemImageSource (paths, bytes or a delegate) to plot top losses."));
         var top = interpretation.TopLosses(k, options.Largest);
         if (top.Count == 0) throw new InvalidOperationException("The interpretation has no items to plot.");
+        var heatMaps = options.HeatMap ? interpretation.HeatMaps(top.Select(t => t.Index).ToArray(), options.HeatMapTarget) : null;
 
         int n = top.Count;
         int columns = Math.Clamp(options.Columns ?? (int)Math.Ceiling(Math.Sqrt(n)), 1, n);
@@ -69,8 +72,15 @@ public static class TopLossesPlot
             }
 
             var box = SKRect.Create(left, topY + titleHeight, size, size);
-            using var image = items.Load(t.Index);
-            canvas.DrawBitmap(image, FitInside(image.Width, image.Height, box), imagePaint);
+            if (heatMaps is not null)
+            {
+                Rendering.HeatMapOverlay.Draw(canvas, heatMaps[i], box, options.HeatMapAlpha);
+            }
+            else
+            {
+                using var image = items!.Load(t.Index);
+                canvas.DrawBitmap(image, FitInside(image.Width, image.Height, box), imagePaint);
+            }
             canvas.DrawRect(box, frame);
         }
 
