@@ -44,7 +44,7 @@ public static class HeatMapPlot
         }
         using (var line = CanvasText.Paint(options.FontSize, new SKColor(0x55, 0x55, 0x55)))
         {
-            var text = CanvasText.Fit(line, $"heat map of: {classes[map.ClassIndex]} ({P(map.ClassIndex)}){(map.IsFlat ? ", no positive evidence" : "")}", width - 2 * gap, 8);
+            var text = CanvasText.Fit(line, $"heat map of: {classes[map.ClassIndex]} ({P(map.ClassIndex)}){FlatNote(map)}", width - 2 * gap, 8);
             CanvasText.DrawMiddle(canvas, text, width / 2f, gap + options.TitleHeight * 0.74f, line);
         }
 
@@ -70,6 +70,10 @@ public static class HeatMapPlot
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }
+
+    private static string FlatNote(HeatMap map) => !map.IsFlat ? ""
+        : map.FeatureHeight * map.FeatureWidth == 1 ? ", flat: 1×1 feature map, no location"
+        : ", flat: no positive evidence";
 
     /// <summary>Renders the view to a PNG file, written atomically.</summary>
     /// <returns>The full path written.</returns>
