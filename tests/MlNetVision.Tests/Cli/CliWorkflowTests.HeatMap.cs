@@ -6,6 +6,16 @@ namespace MlNetVision.Tests.Cli;
 public partial class CliWorkflowTests
 {
     [Fact]
+    public void Should_ShowTopLossesUnderHeatMapsInTheReport_When_TrainFinishes()
+    {
+        Assert.True(trained.Train.ExitCode == 0, trained.Train.ToString());
+        var html = File.ReadAllText(Path.Combine(trained.ModelDir, "report.html"));
+        var section = html[html.IndexOf("<section id=\"top-losses\">", StringComparison.Ordinal)..];
+        Assert.Contains("alt=\"Top losses\"", section);
+        Assert.Contains("alt=\"Top losses, heat maps\"", section);
+    }
+
+    [Fact]
     public async Task Should_WriteOneHeatMapPerImage_When_PredictGetsHeatmapAndTheCheckpointIsNextToTheModel()
     {
         var folder = CliSample.NewTempFolder("predict-heatmap");
