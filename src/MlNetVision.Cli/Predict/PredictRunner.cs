@@ -31,6 +31,7 @@ public static class PredictRunner
             throw CliException.NotFound($"Input not found: '{settings.Input}' does not exist (expected an image file or a folder of images).");
         }
         var model = ScoringModel.Load(modelPath);
+        var checkpoint = settings.HeatMap is null ? null : PredictHeatMaps.RequireCheckpoint(modelPath, model.Classes);
 
         var readable = new List<string>();
         var unreadable = new List<string>();
@@ -50,6 +51,11 @@ public static class PredictRunner
 
         if (settings.Json) WriteJson(output, predictions);
         else WriteText(output, predictions, k);
+        if (checkpoint is not null && readable.Count > 0)
+        {
+            var written = PredictHeatMaps.Write(checkpoint, readable.Select(p => (p, Directory.Exists(inputPath) ? Path.GetRelativePath(inputPath, p) : Path.GetFileName(p))).ToArray(), settings.HeatMap!, output, cancellation);
+            output.Status($"Wrote {written.Count} heat map(s) to {Path.GetFullPath(settings.HeatMap!)} (from {checkpoint}).");
+        }
 
         if (unreadable.Count > 0)
             throw CliException.BadData($"{unreadable.Count} of {candidates.Count} image(s) could not be read:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", unreadable)}");

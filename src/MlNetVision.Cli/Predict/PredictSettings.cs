@@ -5,4 +5,5 @@ namespace MlNetVision.Cli.Predict;
 /// <param name="Input">An image file or a folder of images (searched recursively).</param>
 /// <param name="Json">Write JSON instead of text.</param>
 /// <param name="Top">How many classes to list per image, most probable first.</param>
-public sealed record PredictSettings(string Model, string Input, bool Json, int Top);
+/// <param name="HeatMap">A folder to write one heat-map picture per image to, or null for none.</param>
+public sealed record PredictSettings(string Model, string Input, bool Json, int Top, string? HeatMap = null);

@@ -93,7 +93,8 @@ public static class TrainRunner
         output.Status("Computing predictions on the validation set ...");
         var preds = learner.GetPreds(DatasetSplit.Valid);
         var interpretation = ClassificationInterpretation.FromPredictions(
-            data.Classes, preds.Probabilities, preds.Targets, preds.Losses, ItemImageSource.FromPaths(data.Valid.Items.Select(i => i.Path).ToArray()));
+            data.Classes, preds.Probabilities, preds.Targets, preds.Losses, ItemImageSource.FromPaths(data.Valid.Items.Select(i => i.Path).ToArray()))
+            .WithHeatMaps(ItemHeatMaps.FromLearner(learner));
         var lrPlot = learner.Recorder.PlotLr(Path.Combine(outDir, "lr-schedule.png"));
 
         output.Heading("Result on the validation set");

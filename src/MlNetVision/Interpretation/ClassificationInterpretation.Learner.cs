@@ -12,7 +12,7 @@ public sealed partial class ClassificationInterpretation
     /// </summary>
     /// <param name="learner">The trained learner.</param>
     /// <param name="split">The split to interpret; the validation split by default. The test split has no labels and is refused.</param>
-    /// <returns>The interpretation; item images are read from the loader's sources (files or in-memory bytes) when drawn.</returns>
+    /// <returns>The interpretation; item images are read from the loader's sources (files or in-memory bytes) when drawn; heat maps come from the learner's model (<see cref="HasHeatMaps"/>).</returns>
     /// <exception cref="ArgumentException"><paramref name="split"/> is <see cref="DatasetSplit.Test"/>.</exception>
     public static ClassificationInterpretation FromLearner(Learner learner, DatasetSplit split = DatasetSplit.Valid)
     {
@@ -24,6 +24,6 @@ public sealed partial class ClassificationInterpretation
         // Items read from an ML.NET column are named "dataview:row/N": they have pictures (their bytes) but no file.
         var items = ItemImageSource.FromDelegate(loader.Count, loader.ReadEncoded,
             i => loader.Items[i].Path is var p && File.Exists(p) ? p : null);
-        return FromPredictions(learner.Classes, preds.Probabilities, preds.Targets, preds.Losses, items);
+        return FromPredictions(learner.Classes, preds.Probabilities, preds.Targets, preds.Losses, items).WithHeatMaps(ItemHeatMaps.FromLearner(learner, split));
     }
 }

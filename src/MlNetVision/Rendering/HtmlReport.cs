@@ -180,6 +180,9 @@ public static class HtmlReport
         if (interp.Items is not null && interp.Count > 0)
             sb.Append(Figure(TopLossesPlot.Render(interp, options.TopLosses, options.TopLossesPlot), "Top losses",
                 "Each title: predicted/actual, then loss / probability of the actual class."));
+        if (options.TopLossesHeatMaps && interp.HasHeatMaps && interp.Count > 0)
+            sb.Append(Figure(TopLossesPlot.Render(interp, options.TopLosses, options.TopLossesPlot.WithHeatMap()), "Top losses, heat maps",
+                $"Where the model looked: Grad-CAM of the {(options.TopLossesPlot.HeatMapTarget == HeatMapTarget.Actual ? "actual" : "predicted")} class over the image the model saw (bright = strongest evidence for that class)."));
         var rows = interp.TopLosses(options.TopLosses, options.TopLossesPlot.Largest).Select(t => (IReadOnlyList<string>)
         [
             interp.Items?.Path(t.Index) is { } d ? Path.GetFileName(d) : t.Index.ToString(CultureInfo.InvariantCulture),

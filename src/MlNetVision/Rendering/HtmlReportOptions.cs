@@ -30,4 +30,8 @@ public sealed class HtmlReportOptions
     /// <summary>The layout of the confusion-matrix heatmap; its <c>Normalize</c> is replaced by <see cref="NormalizeConfusionMatrix"/>.</summary>
     /// <value>The default value is a new <see cref="ConfusionMatrixPlotOptions"/> with its defaults.</value>
     public ConfusionMatrixPlotOptions ConfusionMatrixPlot { get; set; } = new();
+
+    /// <summary>Whether the top-losses section also shows each image under its Grad-CAM heat map, when the interpretation has a model (<see cref="ClassificationInterpretation.HasHeatMaps"/>).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool TopLossesHeatMaps { get; set; } = true;
 }

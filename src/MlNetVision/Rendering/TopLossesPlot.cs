@@ -12,6 +12,7 @@ namespace MlNetVision.Rendering;
 /// The picture is <c>columns × ImageSize + (columns + 1) × Gap</c> pixels wide and
 /// <c>HeaderHeight + rows × (TitleHeight + ImageSize) + (rows + 1) × Gap</c> high, with <c>columns = min(k, Columns ?? ⌈√k⌉)</c>
 /// and <c>rows = ⌈k / columns⌉</c> (k is capped at the number of items). A title is red when the prediction is wrong.
+/// With <see cref="TopLossesPlotOptions.HeatMap"/>, each cell shows the image the model saw under its Grad-CAM heat map.
 /// </remarks>
 public static class TopLossesPlot
 {
@@ -22,7 +23,7 @@ public static class TopLossesPlot
     /// <param name="interpretation">The interpretation; it must have <see cref="ClassificationInterpretation.Items"/>.</param>
     /// <param name="k">How many items to show.</param>
     /// <param name="options">Layout; null for the defaults.</param>
-    /// <exception cref="InvalidOperationException">The interpretation has no item images.</exception>
+    /// <exception cref="InvalidOperationException">The interpretation has no item images, or heat maps were asked for and it has no model.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
     /// <exception cref="InvalidDataException">An item's image cannot be decoded.</exception>
     public static byte[] Render(ClassificationInterpretation interpretation, int k = 9, TopLossesPlotOptions? options = null)
@@ -30,10 +31,12 @@ public static class TopLossesPlot
         ArgumentNullException.ThrowIfNull(interpretation);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         options ??= new TopLossesPlotOptions();
-        var items = interpretation.Items ?? throw new InvalidOperationException(
-            "The interpretation has no item images: create it with an ItemImageSource (paths, bytes or a delegate) to plot top losses.");
+        // Heat maps carry the image the model saw, so they need no item images.
+        var items = interpretation.Items ?? (options.HeatMap ? null : throw new InvalidOperationException(
+            "The interpretation has no item images: create it with an ItemImageSource (paths, bytes or a delegate) to plot top losses."));
         var top = interpretation.TopLosses(k, options.Largest);
         if (top.Count == 0) throw new InvalidOperationException("The interpretation has no items to plot.");
+        var heatMaps = options.HeatMap ? interpretation.HeatMaps(top.Select(t => t.Index).ToArray(), options.HeatMapTarget) : null;
 
         int n = top.Count;
         int columns = Math.Clamp(options.Columns ?? (int)Math.Ceiling(Math.Sqrt(n)), 1, n);
@@ -71,9 +74,16 @@ public static class TopLossesPlot
             }
 
             var box = SKRect.Create(left, topY + titleHeight, size, size);
-            using var image = SKBitmap.Decode(items.Load(t.Index))
-                ?? throw new InvalidDataException($"Could not decode the image of item {t.Index}{(items.Path(t.Index) is { } p ? $" ({p})" : "")}.");
-            canvas.DrawBitmap(image, FitInside(image.Width, image.Height, box), imagePaint);
+            if (heatMaps is not null)
+            {
+                HeatMapOverlay.Draw(canvas, heatMaps[i], box, options.HeatMapAlpha);
+            }
+            else
+            {
+                using var image = SKBitmap.Decode(items!.Load(t.Index))
+                    ?? throw new InvalidDataException($"Could not decode the image of item {t.Index}{(items!.Path(t.Index) is { } p ? $" ({p})" : "")}.");
+                canvas.DrawBitmap(image, FitInside(image.Width, image.Height, box), imagePaint);
+            }
             canvas.DrawRect(box, frame);
         }
 

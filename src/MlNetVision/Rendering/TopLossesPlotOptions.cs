@@ -1,3 +1,5 @@
+using MlNetVision.Interpretation;
+
 namespace MlNetVision.Rendering;
 
 /// <summary>How <see cref="TopLossesPlot"/> lays out its grid of images.</summary>
@@ -45,4 +47,24 @@ public sealed class TopLossesPlotOptions
     /// <summary>The font size of the titles, in pixels (lowered to fit long class names).</summary>
     /// <value>The default value is 15.</value>
     public float FontSize { get; set; } = DefaultFontSize;
+
+    /// <summary>Whether each image is drawn under its Grad-CAM heat map (fastai's <c>heatmap=True</c>); needs <see cref="ClassificationInterpretation.HasHeatMaps"/>.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool HeatMap { get; set; }
+
+    /// <summary>Which class the heat maps explain.</summary>
+    /// <value>The default value is <see cref="Interpretation.HeatMapTarget.Actual"/> (fastai v1 backpropagates the actual class).</value>
+    public HeatMapTarget HeatMapTarget { get; set; } = HeatMapTarget.Actual;
+
+    /// <summary>The heat map's opacity over the image.</summary>
+    /// <value>The default value is <see cref="HeatMapOverlay.DefaultAlpha"/> (0.6, fastai v1's).</value>
+    public float HeatMapAlpha { get; set; } = HeatMapOverlay.DefaultAlpha;
+
+    /// <summary>A copy of these options with <see cref="HeatMap"/> set to <paramref name="heatMap"/>.</summary>
+    internal TopLossesPlotOptions WithHeatMap(bool heatMap = true)
+    {
+        var copy = (TopLossesPlotOptions)MemberwiseClone();
+        copy.HeatMap = heatMap;
+        return copy;
+    }
 }

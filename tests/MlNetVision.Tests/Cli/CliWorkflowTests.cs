@@ -5,7 +5,7 @@ namespace MlNetVision.Tests.Cli;
 
 /// <summary>train → evaluate → predict with the built tool on the shipped Fashion-MNIST sample (10 classes, chance 0.1).</summary>
 [Collection(CliProcessCollection.Name)]
-public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<TrainedSampleModel>
+public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<TrainedSampleModel>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
     private static readonly string[] Classes = ["ankle_boot", "bag", "coat", "dress", "pullover", "sandal", "shirt", "sneaker", "trouser", "tshirt_top"];
