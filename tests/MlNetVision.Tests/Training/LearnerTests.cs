@@ -203,7 +203,12 @@ public sealed class LearnerTests : IDisposable
         Assert.Contains("no improvement in constant", learn.State.StopReason);
         Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
         Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
-        Assert.Equal(["BeforeValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(2));
+        // Validation batches get the batch events too (no backward, no step), then AfterValidate closes the pass.
+        Assert.Equal(["BeforeValidate", "BeforeBatch", "AfterLoss", "AfterBatch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(4));
+        Assert.Equal(["AfterValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "AfterValidate").Take(2));
+        var validation = events.Names.SkipWhile(n => n != "BeforeValidate").TakeWhile(n => n != "AfterValidate").ToList();
+        Assert.Equal(data.Valid.BatchCount, validation.Count(n => n == "AfterBatch"));
+        Assert.DoesNotContain("AfterStep", validation);
         Assert.Equal("AfterFit", events.Names[^1]);
         Assert.Equal(1.0 - learn.Recorder.Epochs[^1]["error_rate"], learn.Recorder.Epochs[^1]["accuracy"], 6);
 
@@ -314,6 +319,7 @@ public sealed class LearnerTests : IDisposable
         public override void AfterStep(Learner l) => Names.Add(nameof(AfterStep));
         public override void AfterBatch(Learner l) => Names.Add(nameof(AfterBatch));
         public override void BeforeValidate(Learner l) => Names.Add(nameof(BeforeValidate));
+        public override void AfterValidate(Learner l) => Names.Add(nameof(AfterValidate));
         public override void AfterEpoch(Learner l) => Names.Add(nameof(AfterEpoch));
         public override void AfterFit(Learner l) => Names.Add(nameof(AfterFit));
     }
