@@ -115,11 +115,11 @@ public static class CommonOptions
         return option;
     }
 
-    /// <summary><c>--lr</c>: auto, a value or a range.</summary>
-    public static Option<LearningRateChoice> LearningRate() => new("--lr")
+    /// <summary><c>--lr</c>: auto, a value or a range, parsed by <see cref="Training.LearningRate.Parse"/>.</summary>
+    public static Option<Training.LearningRate> LearningRate() => new("--lr")
     {
-        Description = "Learning rate after unfreezing: auto (run the LR finder), a value v (slice(v): v/10 for the body, v for the head) or a range lo:hi (slice(lo, hi)).",
-        DefaultValueFactory = _ => LearningRateChoice.Auto,
+        Description = "Learning rate of the unfrozen phase: auto (run the LR finder), a value v (slice(v): v/10 for the body, v for the head) or a range lo:hi (slice(lo, hi)).",
+        DefaultValueFactory = _ => Training.LearningRate.Auto,
         HelpName = "auto|v|lo:hi",
         CustomParser = ParseLearningRate,
     };
@@ -139,11 +139,11 @@ public static class CommonOptions
         }
     }
 
-    private static LearningRateChoice? ParseLearningRate(ArgumentResult result)
+    private static Training.LearningRate ParseLearningRate(ArgumentResult result)
     {
-        if (result.Tokens.Count == 0) return LearningRateChoice.Auto;
-        var choice = LearningRateChoice.TryParse(result.Tokens[0].Value, out var error);
-        if (choice is null) result.AddError(error!);
-        return choice;
+        if (result.Tokens.Count == 0) return Training.LearningRate.Auto;
+        if (Training.LearningRate.TryParse(result.Tokens[0].Value, out var rate, out var error)) return rate;
+        result.AddError($"--lr {error}");
+        return Training.LearningRate.Auto;
     }
 }

@@ -26,8 +26,8 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
         Assert.Contains("No data given: using the sample shipped with the tool", r.StdErr);
         Assert.Contains($"classes: 10 ({string.Join(", ", Classes)})", r.StdOut);
         Assert.Contains("images: train 1000, valid 300", r.StdOut);
-        Assert.Contains("== Stage 1: body frozen, fit_one_cycle(1, slice(0.003))", r.StdOut);
-        Assert.Contains("== Stage 2: unfrozen, fit_one_cycle(1, slice(0.001))", r.StdOut);
+        Assert.Contains("== Frozen phase: fit_one_cycle(1, slice(0.003)), body frozen", r.StdOut);
+        Assert.Contains("== Unfrozen phase: fit_one_cycle(1, slice(0.001)), whole network", r.StdOut);
         var rows = CliSample.EpochRows(r.StdOut);
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.True(double.IsFinite(row[1]) && double.IsFinite(row[2]), r.StdOut));
@@ -36,7 +36,7 @@ public class CliWorkflowTests(TrainedSampleModel trained) : IClassFixture<Traine
         Assert.Equal(1 - accuracy, CliSample.Fact(r.StdOut, "error_rate"), 6);
         Assert.Equal(rows[^1][3], CliSample.Fact(r.StdOut, "error_rate"), 6);
 
-        foreach (var file in new[] { "model.zip", "model.onnx", "model.ckpt", "report.html", "lr-schedule.png", "losses-stage1.png", "losses-stage2.png" })
+        foreach (var file in new[] { "model.zip", "model.onnx", "model.ckpt", "report.html", "lr-schedule.png", "losses-frozen.png", "losses-unfrozen.png" })
             Assert.True(File.Exists(Path.Combine(trained.ModelDir, file)), $"{file} missing\n{r}");
         var html = File.ReadAllText(Path.Combine(trained.ModelDir, "report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
