@@ -14,7 +14,8 @@ var mlContext = new MLContext(seed: 1);
 // The trainer logs to the context, as ML.NET trainers do: its steps, each epoch, the learning rate chosen, skipped files.
 mlContext.Log += (_, e) =>
 {
-    if (e.Source.StartsWith(VisionClassifierTrainer.RegistrationName, StringComparison.Ordinal)) Console.WriteLine($"[{e.Kind}] {e.RawMessage}");
+    if (e.Kind != Microsoft.ML.Runtime.ChannelMessageKind.Trace && e.Source.StartsWith(VisionClassifierTrainer.RegistrationName, StringComparison.Ordinal))
+        Console.WriteLine($"[{e.Kind}] {e.RawMessage}");
 };
 
 // 1. Load: one row per image file, labelled by its folder name.
@@ -67,8 +68,33 @@ foreach (var image in ImagesUnder(Path.Combine(root, "valid")).Where((_, i) => i
     Console.WriteLine($"{Path.GetFileName(image.ImagePath)}: actual {image.Label}, predicted {prediction.PredictedLabel} ({prediction.Score.Max():P0})");
 }
 
-// Sample output:
-// SAMPLE_OUTPUT
+// Sample output (2 CPU cores, about 1.5 minutes of CPU time; paths shortened):
+// Training...
+// [Info] workspace /tmp/MlNetVision/18dfdf637d624a489768d963c79d1e83
+// [Info] seed 1660218241 (from the MLContext)
+// [Info] 800 training and 200 validation images, 10 classes, 64 px, resnet18-mlnet
+// [Info] frozen phase: fit_one_cycle(3, slice(0.003)), body frozen
+// [Info] frozen phase epoch 0: train_loss 2.532272, valid_loss 1.118428, error_rate 0.385000, time 00:04
+// [Info] frozen phase epoch 1: train_loss 1.886635, valid_loss 0.964601, error_rate 0.275000, time 00:04
+// [Info] frozen phase epoch 2: train_loss 1.537116, valid_loss 0.873845, error_rate 0.285000, time 00:04
+// [Info] learning-rate finder: lr_find(num_it=100), whole network
+// [Info] learning-rate finder: 85 iterations, valley 2.29e-04, steepest 5.25e-07, min/10 6.31e-08; learning rate chosen for the unfrozen phase: slice(2.291E-06, 0.0002291)
+// [Info] unfrozen phase: fit_one_cycle(1, slice(2.291E-06, 0.0002291)), whole network
+// [Info] unfrozen phase epoch 0: train_loss 1.213831, valid_loss 0.833319, error_rate 0.290000, time 00:08
+// [Info] report .../bin/Release/net10.0/report.html
+// Unfrozen phase at slice(2.291E-06, 0.0002291) (finder's valley 2.29e-04); it lowered valid_loss. Report: .../report.html
+// MicroAccuracy: 0.703, MacroAccuracy: 0.703, LogLoss: 0.954
+// actual      predicted   count
+// -----------------------------
+// coat        shirt           9
+// dress       shirt           7
+// ...
+// Saved .../bin/Release/net10.0/model.zip
+// t10k_00000.png: actual ankle_boot, predicted ankle_boot (98 %)
+// t10k_00006.png: actual coat, predicted trouser (42 %)
+// t10k_00001.png: actual pullover, predicted pullover (99 %)
+// t10k_00004.png: actual shirt, predicted shirt (99 %)
+// t10k_00002.png: actual trouser, predicted trouser (100 %)
 
 /// <summary>One image: its path and, for training and evaluation, its class.</summary>
 public sealed class ImageData

@@ -222,6 +222,26 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
+    public void Should_FireForwardHooksOfSubmodules_When_TrainingValidatingAndPredicting()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var layer4 = (TorchSharp.torch.nn.Module<Tensor, Tensor>)learn.Model.named_modules().Single(m => m.name == "body.layer4").module;
+        var shapes = new List<long[]>();
+        var hook = layer4.register_forward_hook((_, _, output) => { shapes.Add(output.shape); return output; });
+        learn.Fit(1, 1e-4);
+        // One call per training batch and per validation batch: the loop invokes the model with call(), and so does the body.
+        Assert.Equal(data.Train.BatchCount + data.Valid.BatchCount, shapes.Count);
+        Assert.All(shapes, s => Assert.Equal(512, s[1]));
+        shapes.Clear();
+        learn.Predict(data.Valid.Items[0].Path);
+        Assert.Equal([1L, 512, 1, 1], Assert.Single(shapes));
+        hook.remove();
+        learn.Predict(data.Valid.Items[0].Path);
+        Assert.Single(shapes);
+    }
+
+    [Fact]
     public void Should_TrainTheHeadThenEverythingWithASlice_When_FineTuning()
     {
         using var data = Tiny();
