@@ -19,7 +19,7 @@ public sealed class FineTuneRecipeTests : IDisposable
         using var data = FashionSample.Bunch(_path, size: 32, batchSize: 16);
         using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet, new LearnerOptions { ProgressWriter = null });
         var steps = new List<(FineTuneStep Step, int FrozenGroups)>();
-        var record = FineTuneRecipe.Run(learn, new FineTuneOptions { FrozenEpochs = 1, UnfrozenEpochs = 1, FreezeTo = 1, LrFindIterations = 8 },
+        var record = FineTuneRecipe.Run(learn, new FineTuneOptions { FrozenEpochs = 1, UnfrozenEpochs = 1, FreezeTo = 1, LrFindIterations = 8, SaveBest = true },
             runStep: (step, run) => { steps.Add((step, learn.FrozenGroups)); run(); });
 
         Assert.Equal([FineTuneStepKind.Frozen, FineTuneStepKind.LrFind, FineTuneStepKind.Unfrozen], steps.Select(s => s.Step.Kind));
@@ -39,6 +39,10 @@ public sealed class FineTuneRecipeTests : IDisposable
         Assert.InRange(record.Frozen.Recorder.LearningRates.Max(r => r[2]), 3e-3 / 25, 3e-3 * (1 + 1e-12));
         Assert.All(record.Unfrozen.Recorder.LearningRates, r => Assert.True(r[2] <= record.Unfrozen.LearningRate.High * (1 + 1e-12)));
         Assert.Equal(record.Unfrozen.Last!.ValidLoss < record.Frozen.Last!.ValidLoss, record.UnfrozenBeatFrozen);
+
+        // SaveBest wrote the best epoch of the (last) phase and loaded it back: the weights validate to its valid_loss.
+        Assert.True(File.Exists(learn.CheckpointPath(FineTuneRecipe.BestModelName)));
+        Assert.Equal(record.Unfrozen.Last.ValidLoss, learn.Validate().ValidLoss, 1e-5);
     }
 
     [Fact]
