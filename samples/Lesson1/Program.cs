@@ -2,7 +2,8 @@
 // Default data: the committed Fashion-MNIST sample (10 classes, 100 train + 30 valid images each) at 64 px, so the
 // whole lesson runs in a few minutes on a CPU. With these defaults the unfrozen stage beats stage 1 (measured: see
 // docs/LEARNER.md, "Lesson 1 on the shipped sample"); the output says so either way. Pass a folder (train/ and valid/ with one folder per class, or one
-// folder of class folders) to run it on your own images:  dotnet run --project samples/Lesson1 -- /path/to/images [size]
+// folder of class folders) to run it on your own images:  dotnet run --project samples/Lesson1 -- /path/to/images [size] [unfrozen-lr]
+// (unfrozen-lr: auto, the default, or a value or lo:hi range as the CLI's --lr takes, e.g. 1e-6:1e-4 for the lesson's fixed slice).
 using System.Globalization;
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
@@ -11,6 +12,7 @@ using MlNetVision.Training;
 
 var path = args.Length > 0 ? args[0] : SampleData.Find("pass a folder of images as the first argument.");
 var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
+var unfrozenChoice = args.Length > 2 ? LearningRate.Parse(args[2]) : LearningRate.Auto;
 
 // data = ImageDataBunch.from_folder(path, ds_tfms=get_transforms(), size=224, bs=64).normalize(imagenet_stats)
 // (Normalisation lives in the model here: each architecture carries its own statistics.)
@@ -46,7 +48,7 @@ Console.WriteLine($"Plot: {lrPlot}");
 
 // learn.fit_one_cycle(2, max_lr=slice(1e-6,1e-4)) -- the lesson reads the slice off the plot; here the recipe's rule does:
 // the valley, capped at a tenth of stage 1's rate, spread 100x over the layer groups (FineTuneRecipe.ChooseRate).
-var (unfrozenLr, _) = FineTuneRecipe.ChooseRate(lrFind, LearningRate.Default);
+var unfrozenLr = unfrozenChoice.IsAuto ? FineTuneRecipe.ChooseRate(lrFind, LearningRate.Default).Rate : unfrozenChoice;
 Console.WriteLine($"\nStage 2: fine-tune everything with discriminative learning rates, fit_one_cycle(2, {unfrozenLr})");
 learn.FitOneCycle(2, unfrozenLr);
 var stage2 = learn.Recorder.Epochs[^1];

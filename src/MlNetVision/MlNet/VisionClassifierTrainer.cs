@@ -98,6 +98,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         if (!pathOrBytes)
             throw new ArgumentException($"Image column '{o.ImageColumnName}' must be text (a path) or a vector of bytes, not {imageColumn.Type}.", nameof(input));
         var classes = KeyNames(labelColumn);
+        (LastFineTune, LastReportPath) = (null, null);
         var workspace = Directory.CreateDirectory(o.WorkspacePath ?? Path.Combine(Path.GetTempPath(), "MlNetVision", Guid.NewGuid().ToString("N"))).FullName;
         using var channel = _host?.Start("Fit");
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(o.CancellationToken);

@@ -41,7 +41,9 @@ public sealed partial class VisionClassifierRecipeTests : IDisposable
         HeadlessChromium.Executable(); // fails naming the Debian package when absent
         var ml = new MLContext(seed: 3);
         var log = Listen(ml);
-        var train = ml.Data.LoadFromEnumerable(SampleData.Rows("train", Classes, perClass: 24));
+        var broken = Path.Combine(_folder, "broken.png");
+        File.WriteAllBytes(broken, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+        var train = ml.Data.LoadFromEnumerable([.. SampleData.Rows("train", Classes, perClass: 24), new SampleData.ImageRow { ImagePath = broken, Label = "bag" }]);
         var reportPath = Path.Combine(_folder, "report", "report.html");
         var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
         {
@@ -64,7 +66,8 @@ public sealed partial class VisionClassifierRecipeTests : IDisposable
         Assert.Single(record.Frozen!.Epochs);
         Assert.Single(record.Unfrozen.Epochs);
 
-        // The caller's log got the steps, each epoch and the chosen rate (the same text as the record's).
+        // The caller's log got the skipped file as a warning, the steps, each epoch and the chosen rate (the same text as the record's).
+        lock (log) Assert.Contains(log, e => e.Kind == ChannelMessageKind.Warning && e.RawMessage.Contains("broken.png") && e.Source.StartsWith("VisionClassifier"));
         var messages = Messages(log);
         Assert.Contains(messages, m => m.EndsWith($"learning rate chosen for the unfrozen phase: {chosen}", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("frozen phase epoch 0: train_loss", StringComparison.Ordinal));
