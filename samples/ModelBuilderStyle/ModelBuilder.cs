@@ -21,6 +21,6 @@ public static class ModelBuilder
     public static IEstimator<ITransformer> BuildPipeline(MLContext mlContext) =>
         mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.MulticlassClassification.Trainers.VisionClassifier(
-                labelColumnName: "Label", imageColumnName: "ImagePath", epochs: 3, fineTuneEpochs: 0, imageSize: 64, batchSize: 32, seed: 1))
+                labelColumnName: "Label", imageColumnName: "ImagePath", frozenEpochs: 3, unfrozenEpochs: 0, imageSize: 64, batchSize: 32, seed: 1))
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 }

@@ -170,12 +170,14 @@ internal static class TrainBenchmark
 
         public override void BeforeBatch(Learner learner)
         {
+            if (!learner.State.Training) return; // validation batches are timed as a whole
             WaitSeconds += Stopwatch.GetElapsedTime(_mark).TotalSeconds;
             _mark = Stopwatch.GetTimestamp();
         }
 
         public override void AfterBatch(Learner learner)
         {
+            if (!learner.State.Training) return;
             StepSeconds += Stopwatch.GetElapsedTime(_mark).TotalSeconds;
             Images += learner.Data.BatchSize;
             _mark = Stopwatch.GetTimestamp();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using MlNetVision.Data;
 using MlNetVision.Models;
 
 namespace MlNetVision.Cli.Arguments;
@@ -43,10 +44,10 @@ public static class CommonOptions
     }
 
     /// <summary><c>--size</c>: the square image size fed to the network.</summary>
-    public static Option<int> Size() => IntOption("--size", "Image size in pixels (square); images are resized to it.", 224, 32, 1024, "pixels");
+    public static Option<int> Size() => IntOption("--size", "Image size in pixels (square); images are resized to it.", ImageDataBunchOptions.DefaultSize, 32, 1024, "pixels");
 
     /// <summary><c>--bs</c>: the batch size.</summary>
-    public static Option<int> BatchSize() => IntOption("--bs", "Batch size (lower it if memory runs out).", 64, 2, 4096, "n");
+    public static Option<int> BatchSize() => IntOption("--bs", "Batch size (lower it if memory runs out).", ImageDataBunchOptions.DefaultBatchSize, 2, 4096, "n");
 
     /// <summary><c>--valid-pct</c>: the share of images held out for validation when the folder has no valid/ split.</summary>
     public static Option<double> ValidPct()
@@ -54,7 +55,7 @@ public static class CommonOptions
         var option = new Option<double>("--valid-pct")
         {
             Description = "Share of the images held out for validation when the data has no valid/ folder (0 < x < 1).",
-            DefaultValueFactory = _ => 0.2,
+            DefaultValueFactory = _ => ImageDataBunchOptions.DefaultValidPct,
             HelpName = "fraction",
         };
         option.Validators.Add(r =>
@@ -69,7 +70,7 @@ public static class CommonOptions
     public static Option<int> Seed() => new("--seed")
     {
         Description = "Random seed for the split, shuffling, augmentation and initial weights (same seed, same result on CPU).",
-        DefaultValueFactory = _ => 42,
+        DefaultValueFactory = _ => ImageDataBunchOptions.DefaultSeed,
         HelpName = "n",
     };
 
@@ -115,11 +116,11 @@ public static class CommonOptions
         return option;
     }
 
-    /// <summary><c>--lr</c>: auto, a value or a range.</summary>
-    public static Option<LearningRateChoice> LearningRate() => new("--lr")
+    /// <summary><c>--lr</c>: auto, a value or a range, parsed by <see cref="Training.LearningRate.Parse"/>.</summary>
+    public static Option<Training.LearningRate> LearningRate() => new("--lr")
     {
-        Description = "Learning rate after unfreezing: auto (run the LR finder), a value v (slice(v): v/10 for the body, v for the head) or a range lo:hi (slice(lo, hi)).",
-        DefaultValueFactory = _ => LearningRateChoice.Auto,
+        Description = "Learning rate of the unfrozen phase: auto (run the LR finder), a value v (slice(v): v/10 for the body, v for the head) or a range lo:hi (slice(lo, hi)).",
+        DefaultValueFactory = _ => Training.LearningRate.Auto,
         HelpName = "auto|v|lo:hi",
         CustomParser = ParseLearningRate,
     };
@@ -139,11 +140,11 @@ public static class CommonOptions
         }
     }
 
-    private static LearningRateChoice? ParseLearningRate(ArgumentResult result)
+    private static Training.LearningRate ParseLearningRate(ArgumentResult result)
     {
-        if (result.Tokens.Count == 0) return LearningRateChoice.Auto;
-        var choice = LearningRateChoice.TryParse(result.Tokens[0].Value, out var error);
-        if (choice is null) result.AddError(error!);
-        return choice;
+        if (result.Tokens.Count == 0) return Training.LearningRate.Auto;
+        if (Training.LearningRate.TryParse(result.Tokens[0].Value, out var rate, out var error)) return rate;
+        result.AddError($"--lr {error}");
+        return Training.LearningRate.Auto;
     }
 }

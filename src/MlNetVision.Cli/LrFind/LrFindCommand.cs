@@ -14,7 +14,7 @@ public static class LrFindCommand
     public const double DefaultEndLr = 10;
 
     /// <summary>The default of <c>--iterations</c> (fastai: <c>num_it=100</c>).</summary>
-    public const int DefaultIterations = 100;
+    public const int DefaultIterations = Training.FineTuneOptions.DefaultLrFindIterations;
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliApp app)

@@ -16,7 +16,7 @@ public sealed class CheckpointEachEpoch(string name) : LearnerCallback
     /// <summary>A description of what the last save holds (stage and epoch), or <see langword="null"/>.</summary>
     public string? LastDescription { get; private set; }
 
-    /// <summary>The stage name used in <see cref="LastDescription"/>.</summary>
+    /// <summary>The phase name used in <see cref="LastDescription"/>.</summary>
     public string Stage { get; set; } = "";
 
     /// <summary>Runs after the recorder and the progress view.</summary>

@@ -1,4 +1,4 @@
-using MlNetVision.Cli.Arguments;
+using MlNetVision.Training;
 
 namespace MlNetVision.Cli.Train;
 
@@ -7,11 +7,13 @@ namespace MlNetVision.Cli.Train;
 /// <param name="Architecture">Backbone name from the architecture table.</param>
 /// <param name="Size">Image size in pixels.</param>
 /// <param name="BatchSize">Batch size.</param>
-/// <param name="Epochs">Epochs of the first phase (head only, body frozen).</param>
-/// <param name="UnfreezeEpochs">Epochs of the second phase (whole network).</param>
-/// <param name="LearningRate">Learning rate of the second phase.</param>
-/// <param name="HeadLearningRate">Maximum learning rate of the first phase.</param>
+/// <param name="FrozenEpochs">Epochs of the frozen phase (head only, body frozen).</param>
+/// <param name="UnfrozenEpochs">Epochs of the unfrozen phase.</param>
+/// <param name="LearningRate">Learning rate of the unfrozen phase (<c>auto</c>, a value or a range).</param>
+/// <param name="HeadLearningRate">Maximum learning rate of the frozen phase (used as <c>slice(v)</c>).</param>
 /// <param name="LrFindIterations">Batches of the LR finder's sweep with <c>--lr auto</c>.</param>
+/// <param name="FreezeTo">Leading layer groups kept frozen in the unfrozen phase.</param>
+/// <param name="Patience">Early-stopping patience on <c>valid_loss</c>, or <see langword="null"/>.</param>
 /// <param name="ValidPct">Validation share when the data has no valid/ folder.</param>
 /// <param name="Out">Output folder.</param>
 /// <param name="Seed">Random seed.</param>
@@ -20,11 +22,13 @@ public sealed record TrainSettings(
     string Architecture,
     int Size,
     int BatchSize,
-    int Epochs,
-    int UnfreezeEpochs,
-    LearningRateChoice LearningRate,
+    int FrozenEpochs,
+    int UnfrozenEpochs,
+    LearningRate LearningRate,
     double HeadLearningRate,
     int LrFindIterations,
+    int FreezeTo,
+    int? Patience,
     double ValidPct,
     string Out,
     int Seed);

@@ -6,15 +6,12 @@ using MlNetVision.Training;
 namespace MlNetVision.MlNet;
 
 /// <summary>
-/// Options of <see cref="VisionClassifierTrainer"/>, in ML.NET's vocabulary. The defaults are fastai lesson 1's recipe:
-/// train the head of ML.NET's pretrained ResNet18 for 4 one-cycle epochs, then unfreeze and train everything for 2 more
-/// at a learning-rate range.
+/// Options of <see cref="VisionClassifierTrainer"/>, in ML.NET's vocabulary. Training is <see cref="FineTuneRecipe"/>,
+/// fastai lesson 1's recipe, and its options mirror <see cref="FineTuneOptions"/> with the same defaults: train the head of
+/// ML.NET's pretrained ResNet18 for 4 one-cycle epochs, unfreeze, run the learning-rate finder, train everything for 2 more.
 /// </summary>
 public sealed class VisionClassifierOptions
 {
-    /// <summary>The default learning rate of the head phase (fastai v1 <c>defaults.lr = slice(3e-3)</c>).</summary>
-    public const double DefaultMaxLearningRate = 3e-3;
-
     /// <summary>The label column: a key type whose key values are the class names, as <c>MapValueToKey</c> makes it.</summary>
     /// <value>The default value is <c>"Label"</c>.</value>
     public string LabelColumnName { get; set; } = "Label";
@@ -43,21 +40,56 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>cnn_learner(pretrained=True)</c>).</value>
     public bool Pretrained { get; set; } = true;
 
-    /// <summary>One-cycle epochs of the first phase: the head only when <see cref="Pretrained"/> (body frozen), the whole network otherwise.</summary>
+    // ---- The training recipe (FineTuneRecipe); defaults are FineTuneOptions' ----
+
+    /// <summary>One-cycle epochs of the frozen phase: the head only when <see cref="Pretrained"/> (body frozen), the whole network otherwise; 0 skips it.</summary>
     /// <value>The default value is 4 (lesson 1: <c>learn.fit_one_cycle(4)</c>).</value>
-    public int Epochs { get; set; } = 4;
+    public int FrozenEpochs { get; set; } = FineTuneOptions.DefaultFrozenEpochs;
 
-    /// <summary>One-cycle epochs after <c>Unfreeze()</c>, at <see cref="FineTuneLearningRate"/>; 0 skips the phase. Ignored when not <see cref="Pretrained"/>.</summary>
-    /// <value>The default value is 2 (lesson 1: <c>learn.unfreeze(); learn.fit_one_cycle(2, max_lr=slice(1e-6,1e-4))</c>).</value>
-    public int FineTuneEpochs { get; set; } = 2;
+    /// <summary>Peak learning rate of the frozen phase (the head's rate): one number or a slice over the layer groups.</summary>
+    /// <value>The default value is <c>slice(3e-3)</c> (fastai v1 <c>defaults.lr</c>).</value>
+    public LearningRate FrozenLearningRate { get; set; } = LearningRate.Slice(FineTuneOptions.DefaultFrozenMaxLearningRate);
 
-    /// <summary>Peak learning rate of the first phase, spread as fastai's <c>slice(lr)</c> (lr/10 for the body groups, lr for the head).</summary>
-    /// <value>The default value is 3e-3 (fastai v1 <c>defaults.lr</c>).</value>
-    public double MaxLearningRate { get; set; } = DefaultMaxLearningRate;
+    /// <summary>One-cycle epochs of the unfrozen phase, after <c>FreezeTo(<see cref="FreezeTo"/>)</c>; 0 skips it.</summary>
+    /// <value>The default value is 2 (lesson 1: <c>learn.unfreeze(); learn.fit_one_cycle(2, max_lr=slice(...))</c>).</value>
+    public int UnfrozenEpochs { get; set; } = FineTuneOptions.DefaultUnfrozenEpochs;
 
-    /// <summary>Peak learning rate range of the fine-tune phase, spread geometrically over the layer groups (fastai's <c>slice(lo, hi)</c>).</summary>
-    /// <value>The default value is (1e-6, 1e-4) (lesson 1).</value>
-    public (double Low, double High) FineTuneLearningRate { get; set; } = (1e-6, 1e-4);
+    /// <summary>
+    /// Peak learning rate of the unfrozen phase: <see cref="LearningRate.Auto"/> runs the learning-rate finder and applies
+    /// <see cref="FineTuneRecipe.ChooseRate"/>; or a value (<c>LearningRate.Slice(1e-4)</c>, or a number for every group) or a range (<c>LearningRate.Slice(1e-6, 1e-4)</c>).
+    /// </summary>
+    /// <value>The default value is <see cref="LearningRate.Auto"/>.</value>
+    public LearningRate UnfrozenLearningRate { get; set; } = LearningRate.Auto;
+
+    /// <summary>Leading layer groups kept frozen in the unfrozen phase (0: all three groups train; 1: the stem and layers 1–2 stay frozen).</summary>
+    /// <value>The default value is 0 (lesson 1: <c>learn.unfreeze()</c>).</value>
+    public int FreezeTo { get; set; } = FineTuneOptions.DefaultFreezeTo;
+
+    /// <summary>Batches of the learning-rate finder's sweep when <see cref="UnfrozenLearningRate"/> is <see cref="LearningRate.Auto"/>.</summary>
+    /// <value>The default value is 100 (fastai <c>lr_find(num_it=100)</c>).</value>
+    public int LrFindIterations { get; set; } = FineTuneOptions.DefaultLrFindIterations;
+
+    /// <summary>Stop a phase when the validation loss has not improved for this many epochs; <see langword="null"/> never stops early.</summary>
+    /// <value>The default value is <see langword="null"/> (off).</value>
+    public int? EarlyStoppingPatience { get; set; }
+
+    /// <summary>End each phase on its epoch with the lowest validation loss (checkpoints in the workspace; fastai <c>SaveModelCallback</c>).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool SaveBest { get; set; }
+
+    /// <summary>Where <c>Fit</c> writes the self-contained HTML training report (data, both epoch tables, loss/LR and LR-finder plots, confusion matrix, most confused, per-class metrics, top losses); <see langword="null"/> writes none.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ReportPath { get; set; }
+
+    /// <summary>Stops <c>Fit</c> within one batch (as <c>mlContext.CancelExecution()</c> does); <c>Fit</c> then throws <see cref="OperationCanceledException"/> and deletes the temporary workspace.</summary>
+    /// <value>The default value is <see cref="CancellationToken.None"/>.</value>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Receives batch and epoch progress while fitting, for applications that draw their own.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    // ---- end of the training recipe ----
 
     /// <summary>Images per training step.</summary>
     /// <value>The default value is 64 (fastai v1 <c>bs=64</c>).</value>
@@ -79,10 +111,6 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is 0.2 (fastai v1 <c>valid_pct=0.2</c>).</value>
     public double ValidationFraction { get; set; } = ImageDataBunchOptions.DefaultValidPct;
 
-    /// <summary>Stop a phase when the validation loss has not improved for this many epochs; <see langword="null"/> never stops early.</summary>
-    /// <value>The default value is <see langword="null"/> (off).</value>
-    public int? EarlyStoppingPatience { get; set; }
-
     /// <summary>Called after every epoch with its losses and metrics (error rate), e.g. to log them.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<EpochResult>? MetricsCallback { get; set; }
@@ -92,10 +120,23 @@ public sealed class VisionClassifierOptions
     public string? WorkspacePath { get; set; }
 
     /// <summary>Seed of the split, the shuffling, the augmentation and the head's initialisation: the same seed gives the same model.</summary>
-    /// <value>The default value is 42.</value>
-    public int Seed { get; set; } = ImageDataBunchOptions.DefaultSeed;
+    /// <value>The default value is <see langword="null"/>: drawn from the <see cref="MLContext"/>'s random source, as ML.NET trainers do (so <c>new MLContext(seed: 1)</c> makes training repeatable).</value>
+    public int? Seed { get; set; }
 
-    /// <summary>Where fastai's epoch table is written while training; <see langword="null"/> trains silently, as ML.NET trainers do.</summary>
+    /// <summary>Where fastai's epoch table is written while training; <see langword="null"/> writes none (progress still goes to <c>mlContext.Log</c>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public TextWriter? ProgressWriter { get; set; }
+
+    /// <summary>The recipe's settings these options stand for.</summary>
+    internal FineTuneOptions ToRecipeOptions() => new()
+    {
+        FrozenEpochs = FrozenEpochs,
+        FrozenLearningRate = FrozenLearningRate,
+        UnfrozenEpochs = UnfrozenEpochs,
+        UnfrozenLearningRate = UnfrozenLearningRate,
+        FreezeTo = FreezeTo,
+        LrFindIterations = LrFindIterations,
+        EarlyStoppingPatience = EarlyStoppingPatience,
+        SaveBest = SaveBest,
+    };
 }

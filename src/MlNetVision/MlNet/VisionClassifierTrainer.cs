@@ -1,8 +1,11 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using MlNetVision.Data;
+using MlNetVision.Interpretation;
 using MlNetVision.Models;
 using MlNetVision.Onnx;
+using MlNetVision.Rendering;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
 
@@ -23,26 +26,44 @@ namespace MlNetVision.MlNet;
 /// <item><term><see cref="VisionClassifierOptions.PredictedLabelColumnName"/> (output)</term><description>key type with the label's key values</description></item>
 /// </list>
 /// <para>
-/// <see cref="Fit"/> builds an <see cref="ImageDataBunch"/> from the rows with the label's key order as its class order,
-/// trains (head phase, then fine-tune phase), exports the network to ONNX (<see cref="OnnxExporter"/>,
+/// <see cref="Fit"/> builds an <see cref="ImageDataBunch"/> from the rows with the label's key order as its class order, trains with <see cref="FineTuneRecipe"/> (frozen phase,
+/// unfreeze, learning-rate finder when the unfrozen rate is <c>Auto</c>, unfrozen phase), writes the HTML report when
+/// <see cref="VisionClassifierOptions.ReportPath"/> is set,
+/// exports the network to ONNX (<see cref="OnnxExporter"/>,
 /// preprocessing folded in) and wraps it with <see cref="OnnxScoringPipeline"/>: LoadImages → ResizeImages →
 /// ExtractPixels → ApplyOnnxModel → key mapping. Every step is a stock ML.NET transformer, so <c>Model.Save</c>/<c>Load</c>,
 /// <c>Transform</c>, <c>Evaluate</c> and <c>PredictionEngine</c> work unchanged, in apps that do not reference this library.
 /// The returned model loads images from paths: ML.NET has no stock transformer that decodes a bytes column into an image.
 /// </para>
+/// <para>
+/// The trainer works in the <see cref="MLContext"/> whose catalog created it: progress (each step, each epoch's row, the
+/// learning rate chosen) and warnings (skipped images) go to <c>mlContext.Log</c>; without a
+/// <see cref="VisionClassifierOptions.Seed"/> the seed comes from the context's random source; <c>CancelExecution()</c> on
+/// the context (Microsoft.ML.Experimental's public extension; internal in Microsoft.ML itself) or
+/// <see cref="VisionClassifierOptions.CancellationToken"/> stops <see cref="Fit"/> within one batch with
+/// <see cref="OperationCanceledException"/>, deleting the temporary workspace.
+/// </para>
 /// </remarks>
 public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITransformer>>
 {
-    private readonly VisionClassifierOptions _options;
+    /// <summary>The name the trainer registers with ML.NET's environment; log messages carry it as their source.</summary>
+    public const string RegistrationName = "VisionClassifier";
 
-    internal VisionClassifierTrainer(VisionClassifierOptions options)
+    private readonly VisionClassifierOptions _options;
+    private readonly IHost? _host;
+    private readonly Func<bool> _contextCanceled;
+
+    internal VisionClassifierTrainer(VisionClassifierOptions options, IHostEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _ = Architectures.Get(options.Architecture); // an unknown name fails here, not at Fit
         if (options.ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, "ImageSize must be at least 32.");
         if (options.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 2 (batch norm needs it).");
-        if (options.Epochs < 0 || options.FineTuneEpochs < 0) throw new ArgumentOutOfRangeException(nameof(options), "Epochs cannot be negative.");
+        options.ToRecipeOptions().Validate();
         _options = options;
+        // Registered now, as ML.NET's trainers register their host: the context's CancelExecution() reaches the hosts it has.
+        _host = environment?.Register(RegistrationName);
+        _contextCanceled = _host is null ? () => false : MlNetEnvironment.CancellationProbe(_host);
     }
 
     /// <summary>The options this trainer was created with.</summary>
@@ -54,9 +75,16 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
     /// </summary>
     public string? LastOnnxPath { get; private set; }
 
+    /// <summary>What the last <see cref="Fit"/>'s training did: both phases' epoch tables, the learning-rate finder's result and the rates chosen; <see langword="null"/> before one.</summary>
+    public FineTuneResult? LastFineTune { get; private set; }
+
+    /// <summary>The HTML report the last <see cref="Fit"/> wrote (<see cref="VisionClassifierOptions.ReportPath"/>, made absolute), or <see langword="null"/>.</summary>
+    public string? LastReportPath { get; private set; }
+
     /// <summary>Trains on <paramref name="input"/> and returns the scoring model.</summary>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type.</exception>
     /// <exception cref="InvalidOperationException">A class of the label has no training image.</exception>
+    /// <exception cref="OperationCanceledException">The context's <c>CancelExecution()</c> or the options' token stopped training.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -69,10 +97,14 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         if (!pathOrBytes)
             throw new ArgumentException($"Image column '{o.ImageColumnName}' must be text (a path) or a vector of bytes, not {imageColumn.Type}.", nameof(input));
         var classes = KeyNames(labelColumn);
+        (LastFineTune, LastReportPath) = (null, null);
         var workspace = Directory.CreateDirectory(o.WorkspacePath ?? Path.Combine(Path.GetTempPath(), "MlNetVision", Guid.NewGuid().ToString("N"))).FullName;
+        using var channel = _host?.Start("Fit");
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(o.CancellationToken);
         try
         {
-            return Train(input, classes, workspace);
+            channel?.Info(MessageSensitivity.UserData, $"workspace {workspace}");
+            return Train(input, classes, workspace, channel, cancellation);
         }
         finally
         {
@@ -80,19 +112,22 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         }
     }
 
-    private TransformerChain<ITransformer> Train(IDataView input, string[] classes, string workspace)
+    private TransformerChain<ITransformer> Train(IDataView input, string[] classes, string workspace, IChannel? channel, CancellationTokenSource cancellation)
     {
         var o = _options;
         var root = Path.GetFullPath(o.ImageFolder ?? Directory.GetCurrentDirectory());
+        var seed = o.Seed ?? _host?.Rand.Next() ?? ImageDataBunchOptions.DefaultSeed;
+        var log = new TrainingLog(channel, o.MetricsCallback);
+        log.Info($"seed {seed}{(o.Seed is null ? " (from the MLContext)" : "")}");
 
         var bunchOptions = new ImageDataBunchOptions
         {
             Size = o.ImageSize,
             BatchSize = o.BatchSize,
             ValidPct = o.ValidationFraction,
-            Seed = o.Seed,
+            Seed = seed,
             Transforms = o.Augmentation ? TransformOptions.FastAiDefaults() : TransformOptions.None(),
-            Log = o.ProgressWriter ?? TextWriter.Null,
+            Log = channel is null ? o.ProgressWriter ?? TextWriter.Null : new ChannelTextWriter(channel, o.ProgressWriter),
             Classes = classes,
         };
         using var bunch = o.ValidationSet is null
@@ -102,24 +137,23 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         if (missing.Count > 0)
             throw new InvalidOperationException($"No training image for class(es) {string.Join(", ", missing.Select(m => $"'{m}'"))} of the label's key values; every class needs training images.");
 
-        var callbacks = new List<LearnerCallback>();
-        if (o.EarlyStoppingPatience is { } patience) callbacks.Add(new EarlyStopping("valid_loss", patience: patience));
-        if (o.MetricsCallback is { } report) callbacks.Add(new EpochReporter(report));
         var learnerOptions = new LearnerOptions
         {
             Pretrained = o.Pretrained,
-            Seed = o.Seed,
+            Seed = seed,
             ModelDirectory = Path.Combine(workspace, LearnerOptions.DefaultModelDirectory),
             ProgressWriter = o.ProgressWriter,
-            Callbacks = callbacks,
+            Progress = o.Progress,
+            Callbacks = [new ContextCancellation(_contextCanceled, cancellation)],
         };
         using var learner = VisionLearner.Create(bunch, Architectures.Get(o.Architecture), learnerOptions);
-        if (o.Epochs > 0) learner.FitOneCycle(o.Epochs, LearningRate.Slice(o.MaxLearningRate));
-        if (o.Pretrained && o.FineTuneEpochs > 0)
-        {
-            learner.Unfreeze();
-            learner.FitOneCycle(o.FineTuneEpochs, LearningRate.Slice(o.FineTuneLearningRate.Low, o.FineTuneLearningRate.High));
-        }
+        log.Info($"{bunch.Train.Count} training and {bunch.Valid.Count} validation images, {bunch.C} classes, {o.ImageSize} px, {o.Architecture}");
+        if (_contextCanceled()) cancellation.Cancel();
+        cancellation.Token.ThrowIfCancellationRequested();
+        var record = FineTuneRecipe.Run(learner, o.ToRecipeOptions(), [log], (step, run) => { log.Step(step); run(); }, cancellation.Token);
+        LastFineTune = record;
+        LastReportPath = o.ReportPath is null ? null : WriteReport(learner, record, Path.GetFullPath(o.ReportPath), seed);
+        if (LastReportPath is not null) log.Info($"report {LastReportPath}");
 
         var onnxPath = OnnxExporter.Export(learner.Model, Path.Combine(workspace, "model.onnx"), new OnnxExportOptions
         {
@@ -129,7 +163,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             ClassNames = classes,
         });
         LastOnnxPath = o.WorkspacePath is null ? null : onnxPath;
-        return OnnxScoringPipeline.Create(new MLContext(o.Seed), onnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
+        return OnnxScoringPipeline.Create(new MLContext(seed), onnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
             o.ScoreColumnName, o.PredictedLabelColumnName);
     }
 
@@ -181,14 +215,12 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
-    /// <summary>Forwards each epoch's results to the user's metrics callback.</summary>
-    private sealed class EpochReporter(Action<EpochResult> report) : LearnerCallback
+    /// <summary>The same report as <c>mlnet-vision train</c> writes, on the validation split.</summary>
+    private string WriteReport(Learner learner, FineTuneResult record, string path, int seed)
     {
-        public override int Order => 20;
-
-        public override void AfterEpoch(Learner learner)
-        {
-            if (learner.State.LastEpoch is { } result) report(result);
-        }
+        var interpretation = ClassificationInterpretation.FromLearner(learner);
+        var report = TrainingReport.FromFineTune(learner, record, interpretation, $"VisionClassifier: {learner.Model.Architecture.Name}",
+            [new("Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return HtmlReport.Save(report, path);
     }
 }

@@ -69,9 +69,9 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var out1 = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _padding, 3, _stride))));
-        var out2 = bn2.forward(conv2.forward(out1));
-        var identity = downsample is null ? x : downsample.forward(x);
+        var out1 = functional.relu(bn1.call(conv1.call(ResNetPadding.Apply(x, _padding, 3, _stride))));
+        var out2 = bn2.call(conv2.call(out1));
+        var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(out2.add_(identity)).MoveToOuterDisposeScope();
     }
 }
@@ -109,10 +109,10 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var out1 = functional.relu(bn1.forward(conv1.forward(x)));
-        var out2 = functional.relu(bn2.forward(conv2.forward(ResNetPadding.Apply(out1, _padding, 3, _stride))));
-        var out3 = bn3.forward(conv3.forward(out2));
-        var identity = downsample is null ? x : downsample.forward(x);
+        var out1 = functional.relu(bn1.call(conv1.call(x)));
+        var out2 = functional.relu(bn2.call(conv2.call(ResNetPadding.Apply(out1, _padding, 3, _stride))));
+        var out3 = bn3.call(conv3.call(out2));
+        var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(out3.add_(identity)).MoveToOuterDisposeScope();
     }
 }

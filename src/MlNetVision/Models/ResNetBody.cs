@@ -61,10 +61,10 @@ public sealed class ResNetBody : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = functional.relu(bn1.forward(conv1.forward(ResNetPadding.Apply(x, _padding, 7, 2))));
+        var y = functional.relu(bn1.call(conv1.call(ResNetPadding.Apply(x, _padding, 7, 2))));
         // After ReLU every value is >= 0, so zero padding gives the same maximum as ONNX's implicit -inf padding.
         y = functional.max_pool2d(ResNetPadding.Apply(y, _padding, 3, 2), 3, 2, ResNetPadding.Own(_padding, 3, 2));
-        y = layer4.forward(layer3.forward(layer2.forward(layer1.forward(y))));
+        y = layer4.call(layer3.call(layer2.call(layer1.call(y))));
         return y.MoveToOuterDisposeScope();
     }
 }

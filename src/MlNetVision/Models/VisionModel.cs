@@ -110,14 +110,14 @@ public sealed class VisionModel : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return head.forward(body.forward(normalize.forward(x))).MoveToOuterDisposeScope();
+        return head.call(body.call(normalize.call(x))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The features the body produces for RGB 0..1 input (before pooling), for feature extraction.</summary>
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return body.forward(normalize.forward(x)).MoveToOuterDisposeScope();
+        return body.call(normalize.call(x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

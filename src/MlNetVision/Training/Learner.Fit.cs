@@ -22,7 +22,7 @@ public sealed partial class Learner
     {
         var rates = (lr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
         var mom = Options.Optimizer.Beta1;
-        Run(epochs, _ => rates, _ => mom, wd ?? Options.WeightDecay, callbacks, cancellationToken, validate: true, stopOnNonFinite: false, maxIterations: null);
+        Run(new FitPlan(epochs, _ => rates, _ => mom, wd ?? Options.WeightDecay), callbacks, cancellationToken);
     }
 
     /// <summary>
@@ -49,58 +49,63 @@ public sealed partial class Learner
         var maxRates = (maxLr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
         var total = checked(epochs * TrainBatchesPerEpoch());
         var schedule = new OneCycleSchedule(Math.Max(1, total), maxRates, cycle);
-        Run(epochs, schedule.LearningRates, schedule.Momentum, wd ?? Options.WeightDecay, callbacks, cancellationToken, validate: true, stopOnNonFinite: false, maxIterations: null);
+        Run(new FitPlan(epochs, schedule.LearningRates, schedule.Momentum, wd ?? Options.WeightDecay), callbacks, cancellationToken);
     }
 
     /// <summary>
-    /// fastai v2's <c>fine_tune</c>: freeze, one cycle of <paramref name="freezeEpochs"/> at <c>slice(baseLr)</c> with
-    /// <c>pctStart 0.99</c>; then unfreeze and one cycle of <paramref name="epochs"/> at
-    /// <c>slice(baseLr / 2 / lrMult, baseLr / 2)</c> with <paramref name="pctStart"/> and <paramref name="divFactor"/>.
+    /// fastai v2's <c>fine_tune</c>, run by <see cref="FineTuneRecipe"/>: the frozen phase is one cycle of
+    /// <paramref name="freezeEpochs"/> at <c>slice(baseLr)</c> with <c>pctStart 0.99</c>; then unfreeze and one cycle of
+    /// <paramref name="epochs"/> at <c>slice(baseLr / 2 / lrMult, baseLr / 2)</c> with <paramref name="pctStart"/> and
+    /// <paramref name="divFactor"/>. For lesson 1's recipe (learning-rate finder, other epochs) call <see cref="FineTuneRecipe.Run"/>.
     /// </summary>
-    /// <param name="epochs">Epochs with everything unfrozen.</param>
+    /// <param name="epochs">Epochs of the unfrozen phase.</param>
     /// <param name="baseLr">Base learning rate; default 2e-3.</param>
-    /// <param name="freezeEpochs">Epochs training the head only; default 1.</param>
+    /// <param name="freezeEpochs">Epochs of the frozen phase (head only); default 1.</param>
     /// <param name="lrMult">Ratio between the last and first group's rates in the unfrozen phase; default 100.</param>
     /// <param name="pctStart">Warm-up share of the unfrozen phase; default 0.3.</param>
     /// <param name="divFactor">Start divisor of the unfrozen phase; default 5.</param>
     /// <param name="callbacks">Callbacks for both phases.</param>
     /// <param name="cancellationToken">Stops training after the current batch.</param>
-    public void FineTune(int epochs, double baseLr = 2e-3, int freezeEpochs = 1, double lrMult = 100, double pctStart = 0.3, double divFactor = 5.0,
+    /// <returns>The recipe's record: both phases' epoch tables and rates.</returns>
+    public FineTuneResult FineTune(int epochs, double baseLr = 2e-3, int freezeEpochs = 1, double lrMult = 100, double pctStart = 0.3, double divFactor = 5.0,
         IEnumerable<LearnerCallback>? callbacks = null, CancellationToken cancellationToken = default)
     {
-        var extra = callbacks?.ToArray();
-        Freeze();
-        if (freezeEpochs > 0) FitOneCycle(freezeEpochs, LearningRate.Slice(baseLr), pctStart: 0.99, callbacks: extra, cancellationToken: cancellationToken);
-        baseLr /= 2;
-        Unfreeze();
-        FitOneCycle(epochs, LearningRate.Slice(baseLr / lrMult, baseLr), pctStart: pctStart, divFactor: divFactor, callbacks: extra, cancellationToken: cancellationToken);
+        var unfrozenTop = baseLr / 2;
+        return FineTuneRecipe.Run(this, new FineTuneOptions
+        {
+            FrozenEpochs = freezeEpochs,
+            FrozenLearningRate = LearningRate.Slice(baseLr),
+            FrozenCycle = new OneCycleOptions { PctStart = 0.99 },
+            UnfrozenEpochs = epochs,
+            UnfrozenLearningRate = LearningRate.Slice(unfrozenTop / lrMult, unfrozenTop),
+            UnfrozenCycle = new OneCycleOptions { PctStart = pctStart, DivFactor = divFactor },
+        }, callbacks, cancellationToken: cancellationToken);
     }
 
     /// <summary>Mean cross-entropy and the metrics over the validation set, without training.</summary>
     public EpochResult Validate()
     {
         var sw = Stopwatch.StartNew();
-        var (loss, metrics) = RunValidation(null, []);
+        var (loss, metrics) = RunValidation([], CancellationToken.None);
         return new EpochResult(0, double.NaN, loss, metrics, sw.Elapsed);
     }
 
     private int TrainBatchesPerEpoch() => Data.Train.BatchCount;
 
-    private void Run(int epochs, Func<int, double[]> lrAt, Func<int, double> momAt, double wd, IEnumerable<LearnerCallback>? extra,
-        CancellationToken ct, bool validate, bool stopOnNonFinite, int? maxIterations, bool console = true)
+    private void Run(FitPlan plan, IEnumerable<LearnerCallback>? extra, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train for at least one epoch.");
-        var callbacks = CallbacksFor(extra, console).ToArray();
-        var progress = callbacks.OfType<ConsoleProgress>().FirstOrDefault();
+        var epochs = plan.Epochs;
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(plan), epochs, "Train for at least one epoch.");
+        var callbacks = CallbacksFor(extra, plan.ShowTable).ToArray();
         var batches = TrainBatchesPerEpoch();
         if (batches == 0)
             throw new InvalidOperationException(
                 $"The training set ({Data.Train.Count} images) does not fill one batch of {Data.BatchSize}; the last partial batch is dropped as in fastai. Use a smaller batch size.");
         State.Reset(epochs, batches);
         State.Optimizer = Optimizer;
-        if (maxIterations is { } cap) State.TotalIterations = cap;
-        Optimizer.SetWeightDecay(wd);
+        if (plan.MaxIterations is { } cap) State.TotalIterations = cap;
+        Optimizer.SetWeightDecay(plan.WeightDecay);
         foreach (var cb in callbacks) cb.BeforeFit(this);
         try
         {
@@ -108,15 +113,17 @@ public sealed partial class Learner
             {
                 State.Epoch = epoch;
                 var sw = Stopwatch.StartNew();
-                var before = stopOnNonFinite ? null : CloneWeights();
-                using var optBefore = stopOnNonFinite ? null : Optimizer.Snapshot();
+                var before = plan.StopOnNonFinite ? null : CloneWeights();
+                using var optBefore = plan.StopOnNonFinite ? null : Optimizer.Snapshot();
                 try
                 {
                     foreach (var cb in callbacks) cb.BeforeEpoch(this);
-                    if (!TrainEpoch(callbacks, lrAt, momAt, ct, stopOnNonFinite, maxIterations)) throw Diverged(epoch, "training", before!, optBefore!);
-                    if (State.StopNow || !validate) { if (!State.StopNow) EndEpochWithoutValidation(callbacks, sw); continue; }
+                    if (!TrainEpoch(callbacks, plan, ct)) throw Diverged(epoch, "training", before!, optBefore!);
+                    if (State.StopNow || !plan.Validate) { if (!State.StopNow) EndEpochWithoutValidation(callbacks, sw); continue; }
                     foreach (var cb in callbacks) cb.BeforeValidate(this);
-                    var (validLoss, metrics) = RunValidation(progress, callbacks);
+                    var (validLoss, metrics) = RunValidation(callbacks, ct);
+                    foreach (var cb in callbacks) cb.AfterValidate(this);
+                    if (State.StopNow) continue; // cancelled during validation: no row for a partial pass
                     State.LastEpoch = new EpochResult(epoch, State.SmoothLoss, validLoss, metrics, sw.Elapsed);
                     if (!double.IsFinite(validLoss)) throw Diverged(epoch, "validation", before!, optBefore!);
                     foreach (var cb in callbacks) cb.AfterEpoch(this);
@@ -146,7 +153,7 @@ public sealed partial class Learner
     }
 
     // Returns false when the loss became non-finite and the fit must fail (not for the learning-rate finder).
-    private bool TrainEpoch(LearnerCallback[] callbacks, Func<int, double[]> lrAt, Func<int, double> momAt, CancellationToken ct, bool stopOnNonFinite, int? maxIterations)
+    private bool TrainEpoch(LearnerCallback[] callbacks, FitPlan plan, CancellationToken ct)
     {
         Model.train();
         State.Training = true;
@@ -156,17 +163,18 @@ public sealed partial class Learner
         while (true)
         {
             if (ct.IsCancellationRequested) { State.RequestStop("cancelled", immediately: true); return true; }
-            if (maxIterations is { } cap && State.Iteration >= cap) { State.RequestStop("reached the iteration count", immediately: true); return true; }
+            if (plan.MaxIterations is { } cap && State.Iteration >= cap) { State.RequestStop("reached the iteration count", immediately: true); return true; }
             using var scope = torch.NewDisposeScope();
             if (!batches.MoveNext()) return true;
             using var batch = batches.Current;
-            Optimizer.SetLearningRates(lrAt(State.Iteration));
-            Optimizer.SetMomentum(momAt(State.Iteration));
+            Optimizer.SetLearningRates(plan.LearningRates(State.Iteration));
+            Optimizer.SetMomentum(plan.Momentum(State.Iteration));
             foreach (var cb in callbacks) cb.BeforeBatch(this);
-            var output = Model.forward(batch.Images);
+            // call(), not forward(): TorchSharp runs the module's pre-forward and forward hooks only through call.
+            var output = Model.call(batch.Images);
             var loss = nn.functional.cross_entropy(output, batch.Labels);
             State.Loss = loss.ToSingle();
-            if (!float.IsFinite(State.Loss) && !stopOnNonFinite) return false;
+            if (!float.IsFinite(State.Loss) && !plan.StopOnNonFinite) return false;
             foreach (var cb in callbacks) cb.AfterLoss(this);
             if (!float.IsFinite(State.Loss))
             {
@@ -187,7 +195,8 @@ public sealed partial class Learner
         }
     }
 
-    private (double Loss, IReadOnlyList<KeyValuePair<string, double>> Metrics) RunValidation(ConsoleProgress? progress, LearnerCallback[] callbacks)
+    // Validation batches get fastai's batch events (BeforeBatch, AfterLoss, AfterBatch) with State.Training false.
+    private (double Loss, IReadOnlyList<KeyValuePair<string, double>> Metrics) RunValidation(LearnerCallback[] callbacks, CancellationToken ct)
     {
         Model.eval();
         State.Training = false;
@@ -201,14 +210,19 @@ public sealed partial class Learner
         {
             while (true)
             {
+                if (ct.IsCancellationRequested) { State.RequestStop("cancelled", immediately: true); break; }
                 using var scope = torch.NewDisposeScope();
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
-                var output = Model.forward(batch.Images);
-                lossSum += nn.functional.cross_entropy(output, batch.Labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+                foreach (var cb in callbacks) cb.BeforeBatch(this);
+                var output = Model.call(batch.Images);
+                var batchSum = nn.functional.cross_entropy(output, batch.Labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+                lossSum += batchSum;
                 count += batch.Count;
+                State.Loss = (float)(batchSum / Math.Max(1, batch.Count));
+                foreach (var cb in callbacks) cb.AfterLoss(this);
                 foreach (var m in Metrics) m.Accumulate(output, batch.Labels);
-                progress?.AfterValidationBatch(this);
+                foreach (var cb in callbacks) cb.AfterBatch(this);
                 Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.ValidationBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
                 State.Batch++;
             }

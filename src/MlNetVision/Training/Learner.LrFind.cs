@@ -40,8 +40,9 @@ public sealed partial class Learner
             int epochs = (numIt + batches - 1) / batches;
             var groups = _layerGroups.Count;
             var mom = Options.Optimizer.Beta1;
-            Run(epochs, i => Enumerable.Repeat(Annealing.Exponential(startLr, endLr, (double)i / numIt), groups).ToArray(), _ => mom,
-                wd ?? Options.WeightDecay, [finder], cancellationToken, validate: false, stopOnNonFinite: true, maxIterations: numIt, console: false);
+            var plan = new FitPlan(epochs, i => Enumerable.Repeat(Annealing.Exponential(startLr, endLr, (double)i / numIt), groups).ToArray(), _ => mom,
+                wd ?? Options.WeightDecay, Validate: false, StopOnNonFinite: true, MaxIterations: numIt, ShowTable: false);
+            Run(plan, [finder], cancellationToken);
         }
         finally
         {
@@ -68,6 +69,7 @@ public sealed partial class Learner
 
         public override void AfterBatch(Learner learner)
         {
+            if (!learner.State.Training) return;
             var smooth = learner.State.SmoothLoss;
             Lrs.Add(learner.Optimizer.Groups[^1].LearningRate);
             Losses.Add(smooth);

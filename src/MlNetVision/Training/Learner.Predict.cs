@@ -38,7 +38,7 @@ public sealed partial class Learner
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         Model.eval();
-        var probs = nn.functional.softmax(Model.forward(image.unsqueeze(0)), 1)[0].to_type(ScalarType.Float32).data<float>().ToArray();
+        var probs = nn.functional.softmax(Model.call(image.unsqueeze(0)), 1)[0].to_type(ScalarType.Float32).data<float>().ToArray();
         int index = Array.IndexOf(probs, probs.Max());
         return new Prediction(Classes[index], index, probs);
     }
@@ -78,7 +78,7 @@ public sealed partial class Learner
         });
     }
 
-    private Tensor Softmax(Tensor images) => nn.functional.softmax(Model.forward(images), 1);
+    private Tensor Softmax(Tensor images) => nn.functional.softmax(Model.call(images), 1);
 
     private Predictions Collect(DatasetSplit split, Func<Tensor, Tensor> probabilities)
     {

@@ -59,6 +59,20 @@ public sealed class Recorder : LearnerCallback
         return _movingAverage / (1 - Math.Pow(SmoothingBeta, _count));
     }
 
+    /// <summary>A copy of what was recorded so far (not attached to any learner), e.g. to plot a finished phase later.</summary>
+    internal Recorder Snapshot()
+    {
+        var copy = new Recorder { MetricNames = MetricNames };
+        copy._losses.AddRange(_losses);
+        copy._smoothLosses.AddRange(_smoothLosses);
+        copy._lrs.AddRange(_lrs.Select(r => (double[])r.Clone()));
+        copy._moms.AddRange(_moms);
+        copy._epochs.AddRange(_epochs);
+        copy._epochEnds.AddRange(_epochEnds);
+        copy._history.AddRange(_history);
+        return copy;
+    }
+
     /// <inheritdoc/>
     public override void BeforeFit(Learner learner)
     {
@@ -71,6 +85,7 @@ public sealed class Recorder : LearnerCallback
     public override void AfterLoss(Learner learner)
     {
         var state = learner.State;
+        if (!state.Training) return;
         state.SmoothLoss = Smooth(state.Loss);
     }
 
@@ -78,6 +93,7 @@ public sealed class Recorder : LearnerCallback
     public override void AfterBatch(Learner learner)
     {
         var state = learner.State;
+        if (!state.Training) return;
         _losses.Add(state.Loss);
         _smoothLosses.Add(state.SmoothLoss);
         var opt = learner.Optimizer;

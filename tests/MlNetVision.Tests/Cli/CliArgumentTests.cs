@@ -44,8 +44,9 @@ public class CliArgumentTests
         Assert.Contains("[default: resnet18-mlnet]", Line("--arch"));
         Assert.Contains("[default: 224]", Line("--size"));
         Assert.Contains("[default: 64]", Line("--bs"));
-        Assert.Contains("[default: 4]", Line("--epochs"));
-        Assert.Contains("[default: 2]", Line("--unfreeze-epochs"));
+        Assert.Contains("[default: 4]", Line("--frozen-epochs"));
+        Assert.Contains("[default: 2]", Line("--unfrozen-epochs"));
+        Assert.Contains("[default: 0]", Line("--freeze-to"));
         Assert.Contains("[default: auto]", Line("--lr"));
         Assert.Contains("[default: 0.003]", Line("--head-lr"));
         Assert.Contains("[default: 100]", Line("--lr-find-iterations"));
@@ -76,12 +77,13 @@ public class CliArgumentTests
     [InlineData("--bs 1", "error: --bs must be between 2 and 4096, got 1.")]
     [InlineData("--bs abc", "error: Cannot parse argument 'abc' for option '--bs'")]
     [InlineData("--valid-pct 1", "error: --valid-pct must be between 0 and 1 (exclusive), got 1.")]
-    [InlineData("--lr fast", "error: --lr 'fast' is not valid: use auto, a positive number (1e-4) or a range lo:hi (1e-6:1e-4).")]
+    [InlineData("--lr fast", "error: --lr 'fast' is not a learning rate: use auto, a positive number (1e-4) or a range lo:hi (1e-6:1e-4).")]
     [InlineData("--lr 1e-3:1e-5", "error: --lr '1e-3:1e-5': the low end of a range must not exceed the high end")]
-    [InlineData("--lr -1", "error: --lr '-1' is not valid")]
+    [InlineData("--lr -1", "error: --lr '-1' is not a learning rate")]
     [InlineData("--head-lr 0", "error: --head-lr must be a positive number, got 0.")]
     [InlineData("--arch vgg16", "error: Argument 'vgg16' not recognized. Must be one of:")]
-    [InlineData("--epochs 0 --unfreeze-epochs 0", "error: --epochs and --unfreeze-epochs are both 0: nothing to train.")]
+    [InlineData("--epochs 0 --unfreeze-epochs 0", "error: --frozen-epochs and --unfrozen-epochs are both 0: nothing to train.")]
+    [InlineData("--frozen-epochs 0 --unfrozen-epochs 0", "error: --frozen-epochs and --unfrozen-epochs are both 0: nothing to train.")]
     [InlineData("--frobnicate", "error: Unrecognized command or argument '--frobnicate'.")]
     public async Task Should_ExitWithUsageError_When_TrainOptionInvalid(string options, string expected)
     {

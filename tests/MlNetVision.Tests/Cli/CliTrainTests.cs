@@ -1,5 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetVision.MlNet;
+using MlNetVision.Native;
+using MlNetVision.Tests.MlNet;
+using MlNetVision.Training;
 
 namespace MlNetVision.Tests.Cli;
 
@@ -29,9 +33,9 @@ public class CliTrainTests
         Assert.Contains("warning: ", r.StdErr);
         Assert.Equal(2, CliSample.EpochRows(r.StdOut).Count);
         // --lr auto (the default): the finder runs after unfreezing and its valley, capped at head-lr/10, tops the range.
-        Assert.Contains("== Learning-rate finder (whole network unfrozen)", r.StdOut);
+        Assert.Contains("== Learning-rate finder: lr_find(num_it=20), whole network", r.StdOut);
         Assert.Matches(@"(?m)^valley\s+(\d\.\d\de-\d\d|n/a)\s", r.StdOut);
-        var range = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"== Stage 2: unfrozen, fit_one_cycle\(1, slice\(([0-9.E+-]+), ([0-9.E+-]+)\)\)");
+        var range = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"== Unfrozen phase: fit_one_cycle\(1, slice\(([0-9.E+-]+), ([0-9.E+-]+)\)\), whole network");
         Assert.True(range.Success, r.StdOut);
         var lo = double.Parse(range.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var hi = double.Parse(range.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -39,8 +43,8 @@ public class CliTrainTests
         Assert.Equal(hi / 100, lo, hi / 100 * 2e-3);
         CliArtifacts.AssertPlot(Path.Combine(root, "out", "lr-find.png"));
         Assert.Equal(["bag", "trouser"], MlNetVision.Training.Checkpoint.ReadInfo(Path.Combine(root, "out", "model.ckpt")).Classes);
-        // The report embeds the LR finder plot too: stage 2 losses, LR schedule, LR finder, confusion matrix, top losses, stage 1 losses.
-        Assert.Equal(6, CliArtifacts.EmbeddedImages(Path.Combine(root, "out", "report.html")).Count);
+        // The report embeds the LR finder plot too: unfrozen-phase losses, LR schedule, LR finder, confusion matrix, top losses, top losses under heat maps, frozen-phase losses.
+        Assert.Equal(7, CliArtifacts.EmbeddedImages(Path.Combine(root, "out", "report.html")).Count);
         // model.zip scores through stock ML.NET: two classes, probabilities summing to 1.
         var ml = new MLContext();
         var zip = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
@@ -48,6 +52,54 @@ public class CliTrainTests
         var score = scored.GetColumn<float[]>("Score").Single();
         Assert.Equal(2, score.Length);
         Assert.Equal(1.0, score.Sum(), 4);
+    }
+
+    [Fact]
+    public async Task Should_PrintTheEstimatorsEpochTable_When_SeedAndOptionsMatch()
+    {
+        var root = new TempFolder("same-recipe").Path;
+        try
+        {
+            var data = Path.Combine(root, "data");
+            string[] classes = ["bag", "trouser"];
+            CliSample.CopyClasses(Path.Combine(data, "train"), "train", classes, 16);
+            CliSample.CopyClasses(Path.Combine(data, "valid"), "valid", classes, 8);
+            var r = await CliProcess.RunAsync(root, Limit, "train", "data", "--size", "32", "--bs", "8", "--frozen-epochs", "1", "--unfrozen-epochs", "1",
+                "--lr", "1e-4", "--seed", "7", "--out", "out");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var cli = CliSample.EpochRows(r.StdOut);
+            Assert.Equal(2, cli.Count);
+
+            // The same images, seed and recipe through the ML.NET estimator, in this process.
+            NativeBackend.EnsureLoaded();
+            var ml = new MLContext(seed: 0);
+            List<SampleData.ImageRow> Rows(string split) => classes.SelectMany(c => Directory.GetFiles(Path.Combine(data, split, c)).Order(StringComparer.Ordinal)
+                .Select(f => new SampleData.ImageRow { ImagePath = f, Label = c })).ToList();
+            var train = ml.Data.LoadFromEnumerable(Rows("train"));
+            var toKey = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+            var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
+            {
+                ImageSize = 32, BatchSize = 8, FrozenEpochs = 1, UnfrozenEpochs = 1, UnfrozenLearningRate = LearningRate.Parse("1e-4"), Seed = 7,
+                ValidationSet = toKey.Transform(ml.Data.LoadFromEnumerable(Rows("valid"))),
+            });
+            trainer.Fit(toKey.Transform(train));
+            var estimator = trainer.LastFineTune!.Epochs;
+
+            Assert.Equal(cli.Count, estimator.Count);
+            for (int i = 0; i < cli.Count; i++)
+            {
+                var e = estimator[i];
+                Assert.Equal(cli[i][0], e.Epoch);
+                // The tool prints six decimals.
+                Assert.Equal(cli[i][1], e.TrainLoss, 1e-6);
+                Assert.Equal(cli[i][2], e.ValidLoss, 1e-6);
+                Assert.Equal(cli[i][3], e["error_rate"], 1e-6);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
@@ -105,7 +157,7 @@ public class CliTrainTests
 
         Assert.True(r.ExitCode == 130, r.ToString());
         Assert.Contains("Stopping after the current batch", r.StdErr);
-        Assert.Matches(@"Stopped\. The last good checkpoint \(stage 1, epoch \d+\) is .*model\.ckpt\.", r.StdErr);
+        Assert.Matches(@"Stopped\. The last good checkpoint \(frozen phase, epoch \d+\) is .*model\.ckpt\.", r.StdErr);
         Assert.DoesNotContain("   at ", r.StdErr);
         var (model, info) = MlNetVision.Training.Checkpoint.LoadModel(Path.Combine(root, "out", "model.ckpt"));
         model.Dispose();

@@ -26,8 +26,8 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
         Assert.Contains("No data given: using the sample shipped with the tool", r.StdErr);
         Assert.Contains($"classes: 10 ({string.Join(", ", Classes)})", r.StdOut);
         Assert.Contains("images: train 1000, valid 300", r.StdOut);
-        Assert.Contains("== Stage 1: body frozen, fit_one_cycle(1, slice(0.003))", r.StdOut);
-        Assert.Contains("== Stage 2: unfrozen, fit_one_cycle(1, slice(0.001))", r.StdOut);
+        Assert.Contains("== Frozen phase: fit_one_cycle(1, slice(0.003)), body frozen", r.StdOut);
+        Assert.Contains("== Unfrozen phase: fit_one_cycle(1, slice(0.001)), whole network", r.StdOut);
         var rows = CliSample.EpochRows(r.StdOut);
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.True(double.IsFinite(row[1]) && double.IsFinite(row[2]), r.StdOut));
@@ -38,19 +38,21 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
         Assert.Equal(1 - accuracy, CliSample.Fact(r.StdOut, "error_rate"), 6);
         Assert.Equal(rows[^1][3], CliSample.Fact(r.StdOut, "error_rate"), 6);
 
-        foreach (var plot in new[] { "lr-schedule.png", "losses-stage1.png", "losses-stage2.png" })
+        foreach (var plot in new[] { "lr-schedule.png", "losses-frozen.png", "losses-unfrozen.png" })
             CliArtifacts.AssertPlot(Path.Combine(trained.ModelDir, plot));
         var html = File.ReadAllText(Path.Combine(trained.ModelDir, "report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("tshirt_top", html);
         // Embedded, in page order: the last stage's losses and the LR schedule (800 × 500), the confusion matrix
-        // (square), the 3 × 3 top losses, then stage 1's losses among the extra pictures.
+        // (square), the 3 × 3 top losses, the same top losses under their heat maps, then the frozen phase's losses
+        // among the extra pictures.
         var images = CliArtifacts.EmbeddedImages(Path.Combine(trained.ModelDir, "report.html"));
-        Assert.Equal(5, images.Count);
+        Assert.Equal(6, images.Count);
         Assert.Equal([(800, 500), (800, 500)], images.Take(2));
         Assert.Equal(images[2].Width, images[2].Height);
         Assert.Equal((3 * 224 + 4 * 12, 36 + 3 * (44 + 224) + 4 * 12), images[3]);
-        Assert.Equal((800, 500), images[4]);
+        Assert.Equal(images[3], images[4]);
+        Assert.Equal((800, 500), images[5]);
     }
 
     [Fact]

@@ -36,9 +36,9 @@ public class VisionClassifierTrainerTests
         {
             ImageSize = 64,
             BatchSize = 16,
-            Epochs = 2,
-            FineTuneEpochs = 1,
-            FineTuneLearningRate = (1e-5, 1e-3),
+            FrozenEpochs = 2,
+            UnfrozenEpochs = 1,
+            UnfrozenLearningRate = LearningRate.Slice(1e-5, 1e-3),
             WorkspacePath = workspace,
             MetricsCallback = epochs.Add,
         });
@@ -97,7 +97,7 @@ public class VisionClassifierTrainerTests
         var epochs = new List<EpochResult>();
         var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
         {
-            ImageSize = 32, BatchSize = 16, Epochs = 1, FineTuneEpochs = 0, Augmentation = false,
+            ImageSize = 32, BatchSize = 16, FrozenEpochs = 1, UnfrozenEpochs = 0, Augmentation = false,
             ValidationSet = valid, MetricsCallback = epochs.Add,
         });
         var model = trainer.Fit(train);
@@ -135,10 +135,16 @@ public class VisionClassifierTrainerTests
         Assert.Equal("PredictedLabel", o.PredictedLabelColumnName);
         Assert.Equal("resnet18-mlnet", o.Architecture);
         Assert.True(o.Pretrained);
-        Assert.Equal(4, o.Epochs);
-        Assert.Equal(2, o.FineTuneEpochs);
-        Assert.Equal(3e-3, o.MaxLearningRate);
-        Assert.Equal((1e-6, 1e-4), o.FineTuneLearningRate);
+        Assert.Equal(4, o.FrozenEpochs);
+        Assert.Equal(LearningRate.Slice(3e-3), o.FrozenLearningRate);
+        Assert.Equal(2, o.UnfrozenEpochs);
+        Assert.Equal(LearningRate.Auto, o.UnfrozenLearningRate);
+        Assert.Equal(0, o.FreezeTo);
+        Assert.Equal(100, o.LrFindIterations);
+        Assert.False(o.SaveBest);
+        Assert.Null(o.ReportPath);
+        Assert.Equal(CancellationToken.None, o.CancellationToken);
+        Assert.Null(o.Progress);
         Assert.Equal(64, o.BatchSize);
         Assert.Equal(224, o.ImageSize);
         Assert.True(o.Augmentation);
@@ -147,7 +153,11 @@ public class VisionClassifierTrainerTests
         Assert.Null(o.EarlyStoppingPatience);
         Assert.Null(o.MetricsCallback);
         Assert.Null(o.WorkspacePath);
-        Assert.Equal(42, o.Seed);
+        Assert.Null(o.Seed);
         Assert.Null(o.ProgressWriter);
+        // The estimator's recipe defaults are the recipe's own.
+        var recipe = new FineTuneOptions();
+        Assert.Equal((recipe.FrozenEpochs, recipe.UnfrozenEpochs, recipe.FrozenLearningRate, recipe.UnfrozenLearningRate, recipe.FreezeTo, recipe.LrFindIterations),
+            (o.FrozenEpochs, o.UnfrozenEpochs, o.FrozenLearningRate, o.UnfrozenLearningRate, o.FreezeTo, o.LrFindIterations));
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class HtmlReportTests : IDisposable
 
     // Runs before the report's content-security policy is parsed, so the policy still governs every image;
     // after the load event it writes each image's natural width and a summary into the DOM.
-    private const string ImageCheckScript = """
+    internal const string ImageCheckScript = """
         <script>
         window.addEventListener('load', function () {
           var images = document.images, loaded = 0;

@@ -204,7 +204,12 @@ public sealed class LearnerTests : IDisposable
         Assert.Contains("no improvement in constant", learn.State.StopReason);
         Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
         Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
-        Assert.Equal(["BeforeValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(2));
+        // Validation batches get the batch events too (no backward, no step), then AfterValidate closes the pass.
+        Assert.Equal(["BeforeValidate", "BeforeBatch", "AfterLoss", "AfterBatch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(4));
+        Assert.Equal(["AfterValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "AfterValidate").Take(2));
+        var validation = events.Names.SkipWhile(n => n != "BeforeValidate").TakeWhile(n => n != "AfterValidate").ToList();
+        Assert.Equal(data.Valid.BatchCount, validation.Count(n => n == "AfterBatch"));
+        Assert.DoesNotContain("AfterStep", validation);
         Assert.Equal("AfterFit", events.Names[^1]);
         Assert.Equal(1.0 - learn.Recorder.Epochs[^1]["error_rate"], learn.Recorder.Epochs[^1]["accuracy"], 6);
 
@@ -215,6 +220,26 @@ public sealed class LearnerTests : IDisposable
         Assert.Throws<OperationCanceledException>(() => cancelled.Fit(3, 1e-4, cancellationToken: cts.Token));
         Assert.Single(cancelled.Recorder.Losses);
         Assert.Equal(TrainingProgressKind.TrainingBatch, Assert.Single(progress).Kind);
+    }
+
+    [Fact]
+    public void Should_FireForwardHooksOfSubmodules_When_TrainingValidatingAndPredicting()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        var layer4 = (TorchSharp.torch.nn.Module<Tensor, Tensor>)learn.Model.named_modules().Single(m => m.name == "body.layer4").module;
+        var shapes = new List<long[]>();
+        var hook = layer4.register_forward_hook((_, _, output) => { shapes.Add(output.shape); return output; });
+        learn.Fit(1, 1e-4);
+        // One call per training batch and per validation batch: the loop invokes the model with call(), and so does the body.
+        Assert.Equal(data.Train.BatchCount + data.Valid.BatchCount, shapes.Count);
+        Assert.All(shapes, s => Assert.Equal(512, s[1]));
+        shapes.Clear();
+        learn.Predict(data.Valid.Items[0].Path);
+        Assert.Equal([1L, 512, 1, 1], Assert.Single(shapes));
+        hook.remove();
+        learn.Predict(data.Valid.Items[0].Path);
+        Assert.Single(shapes);
     }
 
     [Fact]
@@ -315,6 +340,7 @@ public sealed class LearnerTests : IDisposable
         public override void AfterStep(Learner l) => Names.Add(nameof(AfterStep));
         public override void AfterBatch(Learner l) => Names.Add(nameof(AfterBatch));
         public override void BeforeValidate(Learner l) => Names.Add(nameof(BeforeValidate));
+        public override void AfterValidate(Learner l) => Names.Add(nameof(AfterValidate));
         public override void AfterEpoch(Learner l) => Names.Add(nameof(AfterEpoch));
         public override void AfterFit(Learner l) => Names.Add(nameof(AfterFit));
     }

@@ -45,4 +45,39 @@ public class LearningRateTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LearningRate.Slice(-1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => LearningRate.Constant(double.NaN));
     }
+
+    [Theory]
+    [InlineData("auto", "auto")]
+    [InlineData(" AUTO ", "auto")]
+    [InlineData("1e-4", "slice(0.0001)")]
+    [InlineData("1e-6:1e-4", "slice(1E-06, 0.0001)")]
+    [InlineData("slice(0.003)", "slice(0.003)")]
+    [InlineData("slice(1E-06, 0.0001)", "slice(1E-06, 0.0001)")]
+    public void Should_ReadTheCommandLineForms_When_Parsing(string text, string expected)
+    {
+        var rate = LearningRate.Parse(text);
+        Assert.Equal(expected, rate.ToString());
+        Assert.Equal(rate, LearningRate.Parse(rate.ToString()));
+    }
+
+    [Theory]
+    [InlineData("fast", "is not a learning rate")]
+    [InlineData("-1", "is not a learning rate")]
+    [InlineData("0", "is not a learning rate")]
+    [InlineData("1e-3:1e-5", "the low end of a range must not exceed the high end")]
+    public void Should_ExplainTheForms_When_TextIsNotALearningRate(string text, string expected)
+    {
+        Assert.False(LearningRate.TryParse(text, out _, out var error));
+        Assert.Contains(expected, error);
+        Assert.Contains(expected, Assert.Throws<FormatException>(() => LearningRate.Parse(text)).Message);
+    }
+
+    [Fact]
+    public void Should_HaveNoRates_When_Auto()
+    {
+        Assert.True(LearningRate.Auto.IsAuto);
+        Assert.Equal(LearningRate.Auto, LearningRate.Parse("auto"));
+        Assert.NotEqual(LearningRate.Auto, LearningRate.Slice(1e-3));
+        Assert.Throws<InvalidOperationException>(() => LearningRate.Auto.ForGroups(3));
+    }
 }

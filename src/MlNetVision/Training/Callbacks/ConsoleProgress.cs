@@ -35,10 +35,7 @@ public sealed class ConsoleProgress : LearnerCallback
     }
 
     /// <inheritdoc/>
-    public override void AfterBatch(Learner learner) => Live(learner, "train");
-
-    /// <summary>Updates the live line during validation.</summary>
-    internal void AfterValidationBatch(Learner learner) => Live(learner, "valid");
+    public override void AfterBatch(Learner learner) => Live(learner, learner.State.Training ? "train" : "valid");
 
     /// <inheritdoc/>
     public override void AfterEpoch(Learner learner)
