@@ -142,6 +142,8 @@ public static class OnnxScoringPipeline
     /// <summary>A row with one image column, to give the trivial estimators an input schema to fit on.</summary>
     private sealed class ImageRow
     {
+        // ML.NET 5's parameterless [ImageType] throws; the declared size is not checked (ResizeImages takes any image).
+        [ImageType(1, 1)]
         public MLImage? Image { get; set; }
 
         public static SchemaDefinition Schema(string columnName)
