@@ -11,16 +11,18 @@ public static class ModelBuilder
     {
         var mlContext = new MLContext(seed: 1);
         var rows = Directory.GetDirectories(trainFolder).Order(StringComparer.Ordinal).SelectMany(classDir =>
-            Directory.GetFiles(classDir).Order(StringComparer.Ordinal).Select(file => new ModelInput { ImagePath = file, Label = Path.GetFileName(classDir) }));
+            Directory.GetFiles(classDir).Order(StringComparer.Ordinal).Select(file => new ModelInput { ImageSource = File.ReadAllBytes(file), Label = Path.GetFileName(classDir) }));
         var trainingData = mlContext.Data.LoadFromEnumerable(rows.ToList());
         var model = BuildPipeline(mlContext).Fit(trainingData);
-        mlContext.Model.Save(model, trainingData.Schema, modelPath);
+        // Trained on bytes, the model reads an MLImage column named ImageSource. ML.NET cannot write an input schema holding
+        // an image column, so the zip is saved without one (ConsumeModel's input class says it).
+        mlContext.Model.Save(model, null, modelPath);
     }
 
     /// <summary>The training pipeline: label to key, MlNetVision's transfer-learning trainer, key back to the class name.</summary>
     public static IEstimator<ITransformer> BuildPipeline(MLContext mlContext) =>
         mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.MulticlassClassification.Trainers.VisionClassifier(
-                labelColumnName: "Label", imageColumnName: "ImagePath", epochs: 3, fineTuneEpochs: 0, imageSize: 64, batchSize: 32, seed: 1))
+                labelColumnName: "Label", imageColumnName: "ImageSource", epochs: 3, fineTuneEpochs: 0, imageSize: 64, batchSize: 32, seed: 1))
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 }
