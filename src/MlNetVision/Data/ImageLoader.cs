@@ -16,8 +16,8 @@ public static class ImageLoader
     internal const float MaxCachedAspect = 1.5f;
 
     /// <summary>
-    /// Loads an image file the way the validation loader serves it: decoded, resized (centre crop, reflection pad
-    /// or squish) to <paramref name="size"/>×<paramref name="size"/>, no augmentation.
+    /// Loads an image file the way the validation loader serves it: decoded, resized (centre crop, pad or squish,
+    /// as ML.NET's <c>ResizeImages</c>) to <paramref name="size"/>×<paramref name="size"/>, no augmentation.
     /// </summary>
     /// <param name="path">The image file.</param>
     /// <param name="size">The side of the square result.</param>
