@@ -35,13 +35,19 @@ public class StockConsumerTests
             // A model: ML.NET's pretrained ResNet18 with a fresh head, exported and wrapped in stock transformers.
             string zip;
             var images = SampleData.Rows("valid", classes, perClass: 2).Select(r => r.ImagePath).ToList();
+            using (var icon = MlNetVision.Tests.Data.ParityImages.Transparent(50, 40, 7, soft: true))
+            using (var png = icon.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100))
+            {
+                images.Add(Path.Combine(dir, "transparent-icon.png")); // what the library's models are for: alpha onto white in the graph
+                File.WriteAllBytes(images[^1], png.ToArray());
+            }
             var ml = new MLContext(seed: 1);
             using (var scope = NewDisposeScope())
             {
                 manual_seed(5);
                 var model = VisionModel.Create(Architectures.ResNet18MlNet, classes.Length, pretrained: true);
                 var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
-                    new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 64, Width = 64 });
+                    new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 64, Width = 64, PixelInput = OnnxPixelInput.PremultipliedArgb });
                 var transformer = OnnxScoringPipeline.Create(ml, onnx, classes, 64);
                 var schema = ml.Data.LoadFromEnumerable(new List<OnnxScoringPipelineTests.ImageRow>()).Schema;
                 zip = Path.Combine(dir, "model.zip");
