@@ -65,6 +65,8 @@ public sealed class ServingBadInputTests : IDisposable
         var text = Path.Combine(_dir, "notes.png");
         File.WriteAllText(text, "not an image");
 
+        // One engine for the whole test: disposing a PredictionEngine also releases the model's ONNX session.
+        using var engine = ml.Model.CreatePredictionEngine<PathInput, ScoreOutput>(model);
         foreach (var bad in new[] { empty, text })
         {
             var batch = ml.Data.LoadFromEnumerable(new[] { good, bad, good }.Select(p => new PathInput { ImagePath = p }).ToList());
@@ -73,7 +75,6 @@ public sealed class ServingBadInputTests : IDisposable
             _output.WriteLine($"Transform over a batch with {Path.GetFileName(bad)}: {Flatten(error)}");
             Assert.Contains("Splitter/consolidator worker encountered exception", error.Message);
 
-            using var engine = ml.Model.CreatePredictionEngine<PathInput, ScoreOutput>(model);
             Assert.Equal(Classes.Length, engine.Predict(new PathInput { ImagePath = good }).Score.Length);
             var single = Assert.ThrowsAny<Exception>(() => engine.Predict(new PathInput { ImagePath = bad }));
             _output.WriteLine($"PredictionEngine on {Path.GetFileName(bad)}: {Flatten(single)}");
