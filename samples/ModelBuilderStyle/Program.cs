@@ -1,5 +1,5 @@
 // The shape of the code Model Builder generates: ModelInput/ModelOutput classes, a ConsumeModel class with a Predict
-// method over MLModel.zip, and the training code that made the zip (ModelBuilder). The first run trains MLModel.zip
+// method over MLModel.zip that takes the image as bytes (byte[] ImageSource, no temp file), and the training code that made the zip (ModelBuilder). The first run trains MLModel.zip
 // on the committed Fashion-MNIST sample (64 px, 3 epochs, about a minute on a CPU); later runs only load and predict.
 // Usage: dotnet run --project samples/ModelBuilderStyle [-- /path/to/folder-with-train-and-valid]
 using ModelBuilderStyle;
@@ -14,10 +14,11 @@ if (!File.Exists(ConsumeModel.MLNetModelPath))
 
 foreach (var classDir in Directory.GetDirectories(Path.Combine(root, "valid")).Order(StringComparer.Ordinal).Take(3))
 {
-    var input = new ModelInput { ImagePath = Directory.GetFiles(classDir).Order(StringComparer.Ordinal).First() };
+    var file = Directory.GetFiles(classDir).Order(StringComparer.Ordinal).First();
+    var input = new ModelInput { ImageSource = File.ReadAllBytes(file) }; // in-memory bytes, as an upload would arrive
     var output = ConsumeModel.Predict(input);
     var top3 = string.Join(", ", ConsumeModel.PredictAllLabels(input).Take(3).Select(p => $"{p.Key} {p.Value:P0}"));
-    Console.WriteLine($"{Path.GetFileName(classDir)}/{Path.GetFileName(input.ImagePath)}: predicted {output.PredictedLabel} (top 3: {top3})");
+    Console.WriteLine($"{Path.GetFileName(classDir)}/{Path.GetFileName(file)}: predicted {output.PredictedLabel} (top 3: {top3})");
 }
 
 // Sample output (first run):

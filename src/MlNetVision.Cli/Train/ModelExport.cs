@@ -7,7 +7,8 @@ using MlNetVision.Training;
 namespace MlNetVision.Cli.Train;
 
 /// <summary>
-/// Writes the trained network as <c>model.onnx</c> (raw RGB pixels 0..255 <c>[1, 3, size, size]</c> in,
+/// Writes the trained network as <c>model.onnx</c> (ML.NET's pixels: planar alpha + premultiplied RGB 0..255
+/// <c>[1, 4, size, size]</c> in, composited onto white inside the graph;
 /// probabilities out) and as <c>model.zip</c>, a stock ML.NET model built from ML.NET's own transformers over that ONNX
 /// file (<see cref="OnnxScoringPipeline"/>), which any ML.NET app can load without this library.
 /// </summary>
@@ -28,9 +29,10 @@ public static class ModelExport
             BatchLayout = OnnxBatchLayout.SingleImage,
             Height = size,
             Width = size,
+            PixelInput = OnnxPixelInput.PremultipliedArgb,
         });
         var ml = new MLContext(seed: 0);
-        var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn);
+        var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn, resizeMethod: learner.Data.ResizeMethod);
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
         var zip = AtomicFile.Write(Path.Combine(outDir, ZipFileName), stream => ml.Model.Save(chain, schema, stream));
         return [("onnx", onnx), ("ml.net model", zip)];

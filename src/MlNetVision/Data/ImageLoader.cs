@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace MlNetVision.Data;
 
 /// <summary>
-/// Decodes images with SkiaSharp (JPEG, PNG, BMP, GIF, WebP) into RGB uint8 tensors at the target size: grayscale
-/// becomes three channels, alpha is flattened onto white and the EXIF orientation is applied.
+/// Decodes images with SkiaSharp (JPEG, PNG, BMP, GIF, WebP) into RGB uint8 tensors at the target size, exactly as
+/// ML.NET's <c>LoadImages</c> → <c>ResizeImages</c> → <c>ExtractPixels</c> see them: the same decode (no EXIF
+/// orientation, no codec-scaled decoding), the same resize (filter, arithmetic, borders), then alpha composited onto
+/// white — which the exported graph does too, from the alpha channel ML.NET extracts. The table is in docs/MLNET.md.
 /// </summary>
 public static class ImageLoader
 {
@@ -14,8 +16,8 @@ public static class ImageLoader
     internal const float MaxCachedAspect = 1.5f;
 
     /// <summary>
-    /// Loads an image file the way the validation loader serves it: decoded, resized (centre crop, reflection pad
-    /// or squish) to <paramref name="size"/>×<paramref name="size"/>, no augmentation.
+    /// Loads an image file the way the validation loader serves it: decoded, resized (centre crop, pad or squish,
+    /// as ML.NET's <c>ResizeImages</c>) to <paramref name="size"/>×<paramref name="size"/>, no augmentation.
     /// </summary>
     /// <param name="path">The image file.</param>
     /// <param name="size">The side of the square result.</param>
@@ -70,134 +72,159 @@ public static class ImageLoader
     }
 
     /// <summary>
-    /// Decodes one image to uint8 [3,h,w] RGB: for <see cref="ResizeMethod.Crop"/> the shorter side is
-    /// <paramref name="size"/> and the longer at most <see cref="MaxCachedAspect"/>×size; otherwise [3,size,size].
+    /// Decodes one image to uint8 [3,h,w] RGB on white: for <see cref="ResizeMethod.Crop"/> the shorter side is
+    /// <paramref name="size"/> and the longer at most <see cref="MaxCachedAspect"/>×size (its centre square is exactly what
+    /// ML.NET's <c>ResizeImages</c> gives); otherwise [3,size,size].
     /// </summary>
     internal static Tensor Decode(ImageSource source, int size, ResizeMethod method, long maxPixels)
+    {
+        using var scope = NewDisposeScope();
+        using var bitmap = DecodeLikeMlNet(source, maxPixels);
+        using var resized = ResizeLikeMlNet(bitmap, size, method, forCache: false)!;
+        var square = OntoWhite(PremultipliedRgba(resized));
+        if (method != ResizeMethod.Crop || ResizeLikeMlNet(bitmap, size, method, forCache: true) is not { } wide) return square.MoveToOuterDisposeScope();
+        using (wide)
+        {
+            // The wide canvas is for random training crops only; its centre is replaced by ML.NET's own square, because
+            // Skia's sampling positions move by a rounding step when the same drawing is translated.
+            var cached = OntoWhite(PremultipliedRgba(wide));
+            int top = (wide.Height - size) / 2, left = (wide.Width - size) / 2;
+            cached.narrow(1, top, size).narrow(2, left, size).copy_(square);
+            return cached.MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// The pixels ML.NET's <c>ExtractPixels</c> hands the exported network for this image (with
+    /// <c>colorsToExtract: All</c>, planar ARGB, 0..255, colour premultiplied by alpha), computed by the learner's own
+    /// decoder: what to feed a model exported with <see cref="MlNetVision.Onnx.OnnxPixelInput.PremultipliedArgb"/> from ONNX Runtime.
+    /// </summary>
+    /// <param name="encoded">The encoded image (JPEG, PNG, BMP, GIF or WebP).</param>
+    /// <param name="size">The side of the square result.</param>
+    /// <param name="resizeMethod">How the image is brought to the square size.</param>
+    /// <param name="maxPixels">Images whose declared width × height exceed this are refused.</param>
+    /// <returns>float32 [4,size,size]: alpha, then premultiplied red, green, blue, each 0..255; the caller owns it.</returns>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image, are truncated, or the image is too large.</exception>
+    public static Tensor LoadPremultipliedArgb(byte[] encoded, int size, ResizeMethod resizeMethod = ResizeMethod.Crop,
+        long maxPixels = ImageDataBunchOptions.DefaultMaxPixels) =>
+        LoadPremultipliedArgb(ImageSource.FromBytes("bytes", encoded), size, resizeMethod, maxPixels);
+
+    /// <summary>Loads an image file the way <see cref="LoadPremultipliedArgb(byte[], int, ResizeMethod, long)"/> loads bytes.</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="size">The side of the square result.</param>
+    /// <param name="resizeMethod">How the image is brought to the square size.</param>
+    /// <param name="maxPixels">Images whose declared width × height exceed this are refused.</param>
+    /// <returns>float32 [4,size,size]: alpha, then premultiplied red, green, blue, each 0..255; the caller owns it.</returns>
+    /// <exception cref="ImageDecodeException">The file is not a decodable image, is truncated, or is too large.</exception>
+    public static Tensor LoadPremultipliedArgb(string path, int size, ResizeMethod resizeMethod = ResizeMethod.Crop,
+        long maxPixels = ImageDataBunchOptions.DefaultMaxPixels) =>
+        LoadPremultipliedArgb(ImageSource.FromFile(path), size, resizeMethod, maxPixels);
+
+    private static Tensor LoadPremultipliedArgb(ImageSource source, int size, ResizeMethod resizeMethod, long maxPixels)
+    {
+        Native.NativeBackend.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        using var bitmap = DecodeLikeMlNet(source, maxPixels);
+        using var resized = ResizeLikeMlNet(bitmap, size, resizeMethod, forCache: false)!;
+        var rgba = PremultipliedRgba(resized); // [h,w,4]
+        return rgba.index_select(2, tensor(new long[] { 3, 0, 1, 2 })).permute(2, 0, 1).to_type(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Decodes as ML.NET's <c>MLImage.CreateFromStream</c> does (SkiaSharp's <c>SKBitmap.Decode</c>: the codec's own
+    /// colour type, alpha premultiplied, no colour space, no EXIF orientation; anything but 8-bit RGBA/BGRA copied to
+    /// BGRA), after checking the declared size. Truncated files are refused (SkiaSharp would keep the partial image).
+    /// </summary>
+    private static SKBitmap DecodeLikeMlNet(ImageSource source, long maxPixels)
     {
         using var stream = ImageProbe.Open(source);
         using var codec = ImageProbe.OpenCodec(stream, maxPixels);
         var info = codec.Info;
 
-        var origin = codec.EncodedOrigin;
-        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
-        // Work in displayed (oriented) coordinates, then map back to the encoded ones.
-        int ow = swap ? info.Height : info.Width, oh = swap ? info.Width : info.Height;
-        var (tw, th, cw, ch) = TargetGeometry(ow, oh, size, method);
-        int rawTw = swap ? th : tw, rawTh = swap ? tw : th;
-        double rawCw = swap ? ch : cw, rawCh = swap ? cw : ch;
-
-        using var bitmap = DecodeScaled(codec, Math.Max(rawTw / rawCw, rawTh / rawCh));
-        var sx = bitmap.Width / (double)info.Width;
-        var sy = bitmap.Height / (double)info.Height;
-        var srcW = rawCw * sx;
-        var srcH = rawCh * sy;
-        var srcLeft = (bitmap.Width - srcW) / 2;
-        var srcTop = (bitmap.Height - srcH) / 2;
-        var src = new SKRect((float)srcLeft, (float)srcTop, (float)(srcLeft + srcW), (float)(srcTop + srcH));
-
-        using var target = new SKBitmap(new SKImageInfo(rawTw, rawTh, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(target))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })
-        {
-            canvas.Clear(SKColors.White);
-            canvas.DrawBitmap(bitmap, src, new SKRect(0, 0, rawTw, rawTh), paint);
-        }
-
-        using var scope = NewDisposeScope();
-        var rgba = torch.tensor(target.Bytes, [rawTh, rawTw, 4], ScalarType.Byte);
-        var chw = rgba.narrow(2, 0, 3).permute(2, 0, 1);
-        var oriented = Orient(chw, origin);
-        if (method == ResizeMethod.Pad) oriented = ReflectPad(oriented, size);
-        return oriented.contiguous().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Oriented target size (tw, th) and the oriented source region (cw, ch) centred in the image.</summary>
-    private static (int Tw, int Th, double Cw, double Ch) TargetGeometry(int w, int h, int size, ResizeMethod method)
-    {
-        switch (method)
-        {
-            case ResizeMethod.Squish:
-                return (size, size, w, h);
-            case ResizeMethod.Pad:
-            {
-                var scale = size / (double)Math.Max(w, h);
-                return (Math.Clamp((int)Math.Round(w * scale), 1, size), Math.Clamp((int)Math.Round(h * scale), 1, size), w, h);
-            }
-            default:
-            {
-                var scale = size / (double)Math.Min(w, h);
-                var cap = (int)Math.Ceiling(size * MaxCachedAspect);
-                var tw = Math.Max(size, (int)Math.Round(w * scale));
-                var th = Math.Max(size, (int)Math.Round(h * scale));
-                double cw = w, ch = h;
-                if (tw > cap) { cw = cap / scale; tw = cap; }
-                if (th > cap) { ch = cap / scale; th = cap; }
-                return (tw, th, cw, ch);
-            }
-        }
-    }
-
-    /// <summary>Decodes at the smallest scale the codec offers that still covers <paramref name="scale"/> (JPEG decodes at 1/2, 1/4, 1/8 natively).</summary>
-    private static SKBitmap DecodeScaled(SKCodec codec, double scale)
-    {
-        var full = codec.Info;
-        var dims = scale < 1 ? codec.GetScaledDimensions((float)scale) : new SKSizeI(full.Width, full.Height);
-        var result = TryDecode(codec, dims, out var bitmap);
-        if (result == SKCodecResult.InvalidScale && (dims.Width != full.Width || dims.Height != full.Height))
-            result = TryDecode(codec, new SKSizeI(full.Width, full.Height), out bitmap);
-        if (result != SKCodecResult.Success)
-        {
-            bitmap?.Dispose();
-            throw new ImageDecodeException(ImageProbe.DecodeFailure(result));
-        }
-        return bitmap!;
-    }
-
-    private static SKCodecResult TryDecode(SKCodec codec, SKSizeI dims, out SKBitmap? bitmap)
-    {
-        var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        bitmap = new SKBitmap(info);
+        if (info.AlphaType == SKAlphaType.Unpremul) info.AlphaType = SKAlphaType.Premul;
+        info.ColorSpace = null;
+        var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            bitmap = null;
+            throw new ImageDecodeException(ImageProbe.DecodeFailure(result));
         }
-        return result;
+        if (bitmap.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888) return bitmap;
+        using (bitmap)
+        {
+            if (!bitmap.CanCopyTo(SKColorType.Bgra8888)) throw new ImageDecodeException($"unsupported pixel format {bitmap.ColorType}");
+            return bitmap.Copy(SKColorType.Bgra8888) ?? throw new ImageDecodeException($"cannot convert {bitmap.ColorType} to BGRA");
+        }
     }
 
-    /// <summary>Turns the encoded pixel order [3,h,w] into the displayed one, per the EXIF orientation.</summary>
-    internal static Tensor Orient(Tensor chw, SKEncodedOrigin origin) => origin switch
+    /// <summary>
+    /// Resizes to size×size as ML.NET's <c>ResizeImages</c> does for the method (<see cref="ResizeMethod.Crop"/> =
+    /// <c>IsoCrop</c>, centre anchor; <see cref="ResizeMethod.Pad"/> = <c>IsoPad</c>; <see cref="ResizeMethod.Squish"/> =
+    /// <c>Fill</c>), with ML.NET's arithmetic, filters and untouched (transparent) borders; an image already at the size is
+    /// kept as it is, as ML.NET keeps it. <paramref name="forCache"/> widens a crop's canvas (by an even number of pixels,
+    /// at most <see cref="MaxCachedAspect"/>×size) around the same drawing, so random training crops have room; it
+    /// returns <see langword="null"/> when there is nothing to widen.
+    /// </summary>
+    private static SKBitmap? ResizeLikeMlNet(SKBitmap image, int size, ResizeMethod method, bool forCache)
     {
-        SKEncodedOrigin.TopRight => chw.flip(2),
-        SKEncodedOrigin.BottomRight => chw.flip(1, 2),
-        SKEncodedOrigin.BottomLeft => chw.flip(1),
-        SKEncodedOrigin.LeftTop => chw.transpose(1, 2),
-        SKEncodedOrigin.RightTop => chw.transpose(1, 2).flip(2),
-        SKEncodedOrigin.RightBottom => chw.transpose(1, 2).flip(1, 2),
-        SKEncodedOrigin.LeftBottom => chw.transpose(1, 2).flip(1),
-        _ => chw,
-    };
-
-    /// <summary>Pads a uint8 [3,h,w] image to [3,size,size] by reflection (repeated when the image is thinner than the padding).</summary>
-    private static Tensor ReflectPad(Tensor chw, int size)
-    {
-        var x = chw.to_type(ScalarType.Float32).unsqueeze(0);
-        while (x.shape[2] < size || x.shape[3] < size)
+        if (forCache && image.Width == size && image.Height == size) return null;
+        if (image.Width == size && image.Height == size) return image.Copy();
+        if (method == ResizeMethod.Squish)
         {
-            long h = x.shape[2], w = x.shape[3];
-            long padH = Math.Min(size - h, h - 1), padW = Math.Min(size - w, w - 1);
-            if (padH <= 0 && h < size || padW <= 0 && w < size)
-            {
-                // A one-pixel-thin image cannot be reflected: repeat its edge.
-                x = nn.functional.pad(x, [0, Math.Max(0, size - w), 0, Math.Max(0, size - h)], PaddingModes.Replicate);
-                break;
-            }
-            long top = padH / 2, left = padW / 2;
-            x = nn.functional.pad(x, [left, padW - left, top, padH - top], PaddingModes.Reflect);
+#pragma warning disable CS0618 // SkiaSharp 2.88's filter-quality overload is the one ML.NET 5 calls.
+            return image.Resize(new SKSizeI(size, size), SKFilterQuality.None) ?? throw new ImageDecodeException("cannot be resized");
+#pragma warning restore CS0618
         }
-        // Centre the original: reflection pads above were split evenly each round.
-        return x.squeeze(0).round().to_type(ScalarType.Byte);
+
+        float widthAspect = (float)size / image.Width, heightAspect = (float)size / image.Height;
+        bool fitHeight = method == ResizeMethod.Crop ? !(heightAspect < widthAspect) : heightAspect < widthAspect;
+        float aspect = fitHeight ? heightAspect : widthAspect;
+        int destX = fitHeight ? (int)((size - image.Width * aspect) / 2) : 0;
+        int destY = fitHeight ? 0 : (int)((size - image.Height * aspect) / 2);
+        int destWidth = (int)(image.Width * aspect), destHeight = (int)(image.Height * aspect);
+
+        int extraX = 0, extraY = 0;
+        if (forCache && method == ResizeMethod.Crop)
+        {
+            var cap = (int)Math.Ceiling(size * MaxCachedAspect);
+            extraX = Math.Max(0, Math.Min(destWidth, cap) - size) / 2;
+            extraY = Math.Max(0, Math.Min(destHeight, cap) - size) / 2;
+            if (extraX == 0 && extraY == 0) return null;
+        }
+        var target = new SKBitmap(size + 2 * extraX, size + 2 * extraY, isOpaque: true);
+        using var canvas = new SKCanvas(target);
+#pragma warning disable CS0618 // as ML.NET 5 draws: SKPaint.FilterQuality = High
+        using var paint = new SKPaint { FilterQuality = SKFilterQuality.High };
+#pragma warning restore CS0618
+        var dest = new SKRect(destX + extraX, destY + extraY, destX + extraX + destWidth, destY + extraY + destHeight);
+        canvas.DrawBitmap(image, new SKRect(0, 0, image.Width, image.Height), dest, paint);
+        return target;
+    }
+
+    /// <summary>The bitmap's pixels as uint8 [h,w,4] in R, G, B, A order (colour premultiplied), whatever its byte order.</summary>
+    private static Tensor PremultipliedRgba(SKBitmap bitmap)
+    {
+        if (bitmap.RowBytes != bitmap.Width * 4) throw new ImageDecodeException($"unexpected row stride {bitmap.RowBytes} for width {bitmap.Width}");
+        var hwc = torch.tensor(bitmap.Bytes, [bitmap.Height, bitmap.Width, 4], ScalarType.Byte);
+        return bitmap.ColorType switch
+        {
+            SKColorType.Rgba8888 => hwc,
+            SKColorType.Bgra8888 => hwc.index_select(2, tensor(new long[] { 2, 1, 0, 3 })),
+            _ => throw new ImageDecodeException($"unexpected pixel format {bitmap.ColorType}"),
+        };
+    }
+
+    /// <summary>
+    /// Composites premultiplied uint8 [h,w,4] RGBA onto white: <c>min(255, c + 255 − a)</c> per colour channel, the same
+    /// integer arithmetic the exported graph does on ML.NET's premultiplied pixels. Returns uint8 [3,h,w].
+    /// </summary>
+    internal static Tensor OntoWhite(Tensor rgba)
+    {
+        using var scope = NewDisposeScope();
+        var wide = rgba.to_type(ScalarType.Int16);
+        var alpha = wide.narrow(2, 3, 1);
+        var rgb = wide.narrow(2, 0, 3).sub(alpha).add_(255).clamp_(0, 255);
+        return rgb.permute(2, 0, 1).to_type(ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
     }
 }

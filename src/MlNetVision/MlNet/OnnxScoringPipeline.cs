@@ -2,10 +2,21 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Image;
+using MlNetVision.Data;
 using MlNetVision.Onnx;
 using Onnx;
 
 namespace MlNetVision.MlNet;
+
+/// <summary>What the image input column of a scoring model holds.</summary>
+public enum ScoringImageInput
+{
+    /// <summary>Text: the path of an image file, read by ML.NET's <c>LoadImages</c> (relative paths: the image folder).</summary>
+    Path,
+
+    /// <summary>ML.NET's own in-memory image, <see cref="MLImage"/> (for example <c>MLImage.CreateFromStream</c>): no file needed.</summary>
+    MLImage,
+}
 
 /// <summary>
 /// Builds the ML.NET model that scores images with an ONNX file written by <see cref="OnnxExporter"/> in the
@@ -14,10 +25,13 @@ namespace MlNetVision.MlNet;
 /// Microsoft.ML, Microsoft.ML.ImageAnalytics, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime.
 /// </summary>
 /// <remarks>
-/// The chain is <c>LoadImages → ResizeImages (IsoCrop, centre) → ExtractPixels (defaults: planar RGB 0..255) →
-/// ApplyOnnxModel → CopyColumns (probabilities → Score) → Hash (combine) → ConvertType → MapValue (index →
-/// PredictedLabel key, class names as key values) → DropColumns</c> (the intermediate columns). Score index <c>i</c> is class <c>classNames[i]</c>, which is
-/// key <c>i + 1</c> of <c>PredictedLabel</c>.
+/// The chain is <c>[LoadImages] → ResizeImages → ExtractPixels → ApplyOnnxModel → CopyColumns (probabilities → Score) →
+/// Hash (combine) → ConvertType → MapValue (index → PredictedLabel key, class names as key values) → DropColumns</c> (the
+/// intermediate columns). <c>LoadImages</c> is there for <see cref="ScoringImageInput.Path"/> only. <c>ResizeImages</c>
+/// follows the training <see cref="ResizeMethod"/> (Crop = IsoCrop centre, Pad = IsoPad, Squish = Fill), and
+/// <c>ExtractPixels</c> takes alpha too when the network was exported with <see cref="OnnxPixelInput.PremultipliedArgb"/>:
+/// then every image is seen as the learner saw it (docs/MLNET.md has the table). Score index <c>i</c> is class
+/// <c>classNames[i]</c>, which is key <c>i + 1</c> of <c>PredictedLabel</c>.
 /// </remarks>
 public static class OnnxScoringPipeline
 {
@@ -30,33 +44,49 @@ public static class OnnxScoringPipeline
     /// Its bytes are handed to ML.NET as a stream (ML.NET keeps its own copy), so the file may be deleted afterwards.</param>
     /// <param name="classNames">Class names in the network's output order.</param>
     /// <param name="imageSize">The square side images are resized to; must match the size the ONNX file declares.</param>
-    /// <param name="imageColumnName">The input column: text, a path to an image file.</param>
+    /// <param name="imageColumnName">The input column: text, a path to an image file, or an <see cref="MLImage"/> (see <paramref name="input"/>).</param>
     /// <param name="imageFolder">Folder relative paths are resolved against; <see langword="null"/> for paths as they are.</param>
     /// <param name="scoreColumnName">The output column with the class probabilities (vector of float).</param>
     /// <param name="predictedLabelColumnName">The output key column with the predicted class (key values: <paramref name="classNames"/>).</param>
+    /// <param name="resizeMethod">How the network's training data was brought to the square size; ML.NET resizes the same way.</param>
+    /// <param name="input">Whether the image column holds paths or in-memory <see cref="MLImage"/>s.</param>
     /// <returns>A fitted chain of ML.NET transformers.</returns>
     /// <exception cref="ArgumentException">The ONNX file does not have the single-image layout, or its size or class count differs.</exception>
     public static TransformerChain<ITransformer> Create(MLContext mlContext, string onnxPath, IReadOnlyList<string> classNames, int imageSize,
-        string imageColumnName = "ImagePath", string? imageFolder = null, string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel")
+        string imageColumnName = "ImagePath", string? imageFolder = null, string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel",
+        ResizeMethod resizeMethod = ResizeMethod.Crop, ScoringImageInput input = ScoringImageInput.Path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(classNames);
-        var (input, probabilities, index) = ReadSignature(onnxPath, classNames.Count, imageSize);
+        var (pixels, channels, probabilities, index) = ReadSignature(onnxPath, classNames.Count, imageSize);
+        var (resizing, anchor) = resizeMethod switch
+        {
+            ResizeMethod.Crop => (ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center),
+            ResizeMethod.Pad => (ImageResizingEstimator.ResizingKind.IsoPad, ImageResizingEstimator.Anchor.Center),
+            ResizeMethod.Squish => (ImageResizingEstimator.ResizingKind.Fill, ImageResizingEstimator.Anchor.Center),
+            _ => throw new ArgumentOutOfRangeException(nameof(resizeMethod), resizeMethod, "Unknown resize method."),
+        };
+        var colors = channels == 4 ? ImagePixelExtractingEstimator.ColorBits.All : ImagePixelExtractingEstimator.ColorBits.Rgb;
 
         var indexKey = new HashingEstimator.ColumnOptions(IndexKeyTemp, index, numberOfBits: 31, combine: true);
         var lookup = IndexKeys(mlContext, indexKey, classNames.Count).Select((key, i) => new KeyValuePair<uint, string>(key, classNames[i])).ToList();
         using var onnxBytes = File.OpenRead(onnxPath);
-        var pipeline = mlContext.Transforms.LoadImages(ImageTemp, imageFolder, imageColumnName)
-            .Append(mlContext.Transforms.ResizeImages(ImageTemp, imageSize, imageSize, ImageTemp, ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
-            .Append(mlContext.Transforms.ExtractPixels(input, ImageTemp))
-            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [input], onnxBytes))
+        var resize = mlContext.Transforms.ResizeImages(ImageTemp, imageSize, imageSize, input == ScoringImageInput.Path ? ImageTemp : imageColumnName, resizing, anchor);
+        var loaded = input == ScoringImageInput.Path
+            ? mlContext.Transforms.LoadImages(ImageTemp, imageFolder, imageColumnName).Append(resize)
+            : new EstimatorChain<ITransformer>().Append(resize);
+        var pipeline = loaded
+            .Append(mlContext.Transforms.ExtractPixels(pixels, ImageTemp, colors, ImagePixelExtractingEstimator.ColorsOrder.ARGB))
+            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [pixels], onnxBytes))
             .Append(mlContext.Transforms.CopyColumns(scoreColumnName, probabilities))
             .Append(mlContext.Transforms.Conversion.Hash(indexKey))
             .Append(mlContext.Transforms.Conversion.ConvertType(IndexKeyTemp, IndexKeyTemp, DataKind.UInt32))
             .Append(mlContext.Transforms.Conversion.MapValue(predictedLabelColumnName, lookup, IndexKeyTemp, treatValuesAsKeyType: true))
-            .Append(mlContext.Transforms.DropColumns(new[] { ImageTemp, input, probabilities, index, IndexKeyTemp }.Where(c => c != scoreColumnName && c != predictedLabelColumnName).ToArray()));
+            .Append(mlContext.Transforms.DropColumns(new[] { ImageTemp, pixels, probabilities, index, IndexKeyTemp }.Where(c => c != scoreColumnName && c != predictedLabelColumnName).ToArray()));
 
-        var schemaOnly = mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathRow.Schema(imageColumnName));
+        var schemaOnly = input == ScoringImageInput.Path
+            ? mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathRow.Schema(imageColumnName))
+            : mlContext.Data.LoadFromEnumerable(Array.Empty<ImageRow>(), ImageRow.Schema(imageColumnName));
         return new TransformerChain<ITransformer>(pipeline.Fit(schemaOnly).ToArray());
     }
 
@@ -79,7 +109,7 @@ public static class OnnxScoringPipeline
     }
 
     /// <summary>Checks the ONNX file has the single-image layout and returns its input and output names.</summary>
-    private static (string Input, string Probabilities, string Index) ReadSignature(string onnxPath, int classCount, int imageSize)
+    private static (string Input, int Channels, string Probabilities, string Index) ReadSignature(string onnxPath, int classCount, int imageSize)
     {
         if (!File.Exists(onnxPath)) throw new FileNotFoundException($"ONNX file '{onnxPath}' not found.", onnxPath);
         GraphProto graph;
@@ -91,13 +121,15 @@ public static class OnnxScoringPipeline
             $"'{onnxPath}' {what}. Export it with OnnxExporter and BatchLayout = SingleImage, Height = Width = {imageSize}.", nameof(onnxPath));
 
         if (inputs.Count != 1) Fail($"has {inputs.Count} inputs, expected one");
-        if (!Dims(inputs[0]).SequenceEqual([1, 3, imageSize, imageSize])) Fail($"takes [{string.Join(", ", Dims(inputs[0]))}], expected [1, 3, {imageSize}, {imageSize}]");
+        var inputDims = Dims(inputs[0]);
+        if (!inputDims.SequenceEqual([1, 3, imageSize, imageSize]) && !inputDims.SequenceEqual([1, 4, imageSize, imageSize]))
+            Fail($"takes [{string.Join(", ", inputDims)}], expected [1, 4, {imageSize}, {imageSize}] (ARGB) or [1, 3, {imageSize}, {imageSize}] (RGB)");
         var probabilities = graph.Output.FirstOrDefault(o => o.Type.TensorType.ElemType == (int)TensorProto.Types.DataType.Float);
         var index = graph.Output.FirstOrDefault(o => o.Type.TensorType.ElemType == (int)TensorProto.Types.DataType.Int64);
         if (probabilities is null || index is null) Fail("lacks a float probabilities output and an int64 index output");
         if (!Dims(probabilities!).SequenceEqual([classCount])) Fail($"outputs [{string.Join(", ", Dims(probabilities!))}] probabilities for {classCount} classes");
         if (!Dims(index!).SequenceEqual([1])) Fail($"outputs the index as [{string.Join(", ", Dims(index!))}], expected [1]");
-        return (inputs[0].Name, probabilities!.Name, index!.Name);
+        return (inputs[0].Name, (int)inputDims[1], probabilities!.Name, index!.Name);
     }
 
     /// <summary>A row with a one-element index vector, as the ONNX transformer produces it.</summary>
@@ -105,6 +137,21 @@ public static class OnnxScoringPipeline
     {
         [VectorType(1)]
         public long[] Index { get; set; } = [];
+    }
+
+    /// <summary>A row with one image column, to give the trivial estimators an input schema to fit on.</summary>
+    private sealed class ImageRow
+    {
+        // ML.NET 5's parameterless [ImageType] throws; the declared size is not checked (ResizeImages takes any image).
+        [ImageType(1, 1)]
+        public MLImage? Image { get; set; }
+
+        public static SchemaDefinition Schema(string columnName)
+        {
+            var schema = SchemaDefinition.Create(typeof(ImageRow));
+            schema[0].ColumnName = columnName;
+            return schema;
+        }
     }
 
     /// <summary>A row with one text column, to give the trivial estimators an input schema to fit on.</summary>

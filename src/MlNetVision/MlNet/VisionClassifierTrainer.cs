@@ -21,7 +21,7 @@ namespace MlNetVision.MlNet;
 /// <list type="table">
 /// <listheader><term>Column</term><description>Type</description></listheader>
 /// <item><term><see cref="VisionClassifierOptions.LabelColumnName"/> (input)</term><description>key type with text key values (<c>MapValueToKey</c>)</description></item>
-/// <item><term><see cref="VisionClassifierOptions.ImageColumnName"/> (input)</term><description>text (image path) or vector of <see cref="byte"/> (encoded image; training only, see below)</description></item>
+/// <item><term><see cref="VisionClassifierOptions.ImageColumnName"/> (input)</term><description>text (image path) or vector of <see cref="byte"/> (encoded image; the model then scores <see cref="MLImage"/>, see below)</description></item>
 /// <item><term><see cref="VisionClassifierOptions.ScoreColumnName"/> (output)</term><description>known-size vector of <see cref="float"/>: the softmax probabilities; index <c>i</c> is key <c>i + 1</c> of the label</description></item>
 /// <item><term><see cref="VisionClassifierOptions.PredictedLabelColumnName"/> (output)</term><description>key type with the label's key values</description></item>
 /// </list>
@@ -33,7 +33,8 @@ namespace MlNetVision.MlNet;
 /// preprocessing folded in) and wraps it with <see cref="OnnxScoringPipeline"/>: LoadImages → ResizeImages →
 /// ExtractPixels → ApplyOnnxModel → key mapping. Every step is a stock ML.NET transformer, so <c>Model.Save</c>/<c>Load</c>,
 /// <c>Transform</c>, <c>Evaluate</c> and <c>PredictionEngine</c> work unchanged, in apps that do not reference this library.
-/// The returned model loads images from paths: ML.NET has no stock transformer that decodes a bytes column into an image.
+/// A model trained on a path column reads paths; one trained on a bytes column reads an <see cref="MLImage"/> column of the
+/// same name (ML.NET has no stock transformer that decodes bytes: <c>MLImage.CreateFromStream</c> does, see docs/MLNET.md).
 /// </para>
 /// <para>
 /// The trainer works in the <see cref="MLContext"/> whose catalog created it: progress (each step, each epoch's row, the
@@ -161,10 +162,13 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
             Height = o.ImageSize,
             Width = o.ImageSize,
             ClassNames = classes,
+            PixelInput = OnnxPixelInput.PremultipliedArgb,
         });
         LastOnnxPath = o.WorkspacePath is null ? null : onnxPath;
+        // A path column is scored from paths; a bytes column (no stock transformer decodes bytes) from in-memory MLImages.
+        var servedInput = input.Schema[o.ImageColumnName].Type is TextDataViewType ? ScoringImageInput.Path : ScoringImageInput.MLImage;
         return OnnxScoringPipeline.Create(new MLContext(seed), onnxPath, classes, o.ImageSize, o.ImageColumnName, o.ImageFolder,
-            o.ScoreColumnName, o.PredictedLabelColumnName);
+            o.ScoreColumnName, o.PredictedLabelColumnName, bunch.ResizeMethod, servedInput);
     }
 
     /// <summary>

@@ -18,6 +18,21 @@ public enum OnnxBatchLayout
     SingleImage,
 }
 
+/// <summary>What the exported network's pixel input holds.</summary>
+public enum OnnxPixelInput
+{
+    /// <summary>Planar RGB, <c>[N, 3, H, W]</c>: ML.NET's <c>ExtractPixels</c> with its defaults, or the library's own tensors.
+    /// Colour only: a transparent image must already be composited onto white to match the learner.</summary>
+    Rgb,
+
+    /// <summary>
+    /// Planar alpha then premultiplied RGB, <c>[N, 4, H, W]</c>: ML.NET's <c>ExtractPixels</c> with
+    /// <c>colorsToExtract: All</c> (order ARGB). The graph composites onto white first (<c>min(c + S − a, S)</c>, S the
+    /// <see cref="OnnxExportOptions.InputScale"/>), as the learner's loader does, so transparent images score as they trained.
+    /// </summary>
+    PremultipliedArgb,
+}
+
 /// <summary>Options of <see cref="OnnxExporter"/>: the input layout, the graph's names and what the file records.</summary>
 public sealed record OnnxExportOptions
 {
@@ -30,7 +45,7 @@ public sealed record OnnxExportOptions
     /// <summary>The default name of the predicted-index output.</summary>
     public const string DefaultPredictedIndexName = "predicted_index";
 
-    /// <summary>Name of the input: float <c>[N, 3, H, W]</c>, planar RGB, values in 0..<see cref="InputScale"/>.</summary>
+    /// <summary>Name of the input: float <c>[N, 3, H, W]</c> planar RGB (or <c>[N, 4, H, W]</c> ARGB, see <see cref="PixelInput"/>), values in 0..<see cref="InputScale"/>.</summary>
     /// <value>The default is <c>"pixels"</c>.</value>
     public string InputName { get; init; } = DefaultInputName;
 
@@ -64,6 +79,10 @@ public sealed record OnnxExportOptions
     /// <summary>Class names in index order, recorded in the file's metadata (<c>class_names</c>, one per line); optional.</summary>
     /// <value>The default is <see langword="null"/> (no class names recorded).</value>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>Whether the input is RGB or ML.NET's premultiplied ARGB (composited onto white in the graph).</summary>
+    /// <value>The default is <see cref="OnnxPixelInput.Rgb"/>. The ML.NET models this library builds use <see cref="OnnxPixelInput.PremultipliedArgb"/>.</value>
+    public OnnxPixelInput PixelInput { get; init; } = OnnxPixelInput.Rgb;
 
     /// <summary>The ONNX operator set the graph is written for.</summary>
     /// <value>The default is 13 (supported by every ONNX Runtime since 1.6).</value>

@@ -63,9 +63,11 @@ public static class OnnxExporter
         object batch = single ? 1 : "N";
         object height = options.Height is { } h ? h : "height";
         object width = options.Width is { } w ? w : "width";
-        b.Graph.Input.Add(Value(options.InputName, DataType.Float, batch, 3, height, width));
+        bool argb = options.PixelInput == OnnxPixelInput.PremultipliedArgb;
+        b.Graph.Input.Add(Value(options.InputName, DataType.Float, batch, argb ? 4 : 3, height, width));
 
-        var x = Normalization(b, model.Normalize.Normalization, options.InputScale, options.InputName, out var channelOrder);
+        var rgb = argb ? OntoWhite(b, options.InputName, options.InputScale) : options.InputName;
+        var x = Normalization(b, model.Normalize.Normalization, options.InputScale, rgb, out var channelOrder);
         x = Body(b, model.Body, x, channelOrder);
         var logits = Head(b, model.Head, x);
 
@@ -91,13 +93,15 @@ public static class OnnxExporter
             IrVersion = 7,
             ProducerName = "MlNetVision",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = $"{model.Architecture.Name} with fastai's head, {model.NumClasses} classes. Input '{options.InputName}': float [N,3,H,W] planar RGB in 0..{options.InputScale}. " +
+            DocString = $"{model.Architecture.Name} with fastai's head, {model.NumClasses} classes. Input '{options.InputName}': float " +
+                        (argb ? $"[N,4,H,W] planar alpha + premultiplied RGB (ML.NET ExtractPixels, ColorBits.All) in 0..{options.InputScale}, composited onto white. " : $"[N,3,H,W] planar RGB in 0..{options.InputScale}. ") +
                         $"Outputs '{options.ProbabilitiesName}' (softmax) and '{options.PredictedIndexName}' (argmax, int64).",
             Graph = b.Graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "architecture", Value = model.Architecture.Name });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "input_scale", Value = options.InputScale.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "pixel_input", Value = options.PixelInput.ToString() });
         if (options.ClassNames is { } classNames)
         {
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "class_names", Value = string.Join('\n', classNames) });
@@ -127,6 +131,20 @@ public static class OnnxExporter
         node.Attribute.Add(keys);
         node.Attribute.Add(Ints("values_int64s", Enumerable.Range(0, names.Count).Select(i => (long)i).ToArray()));
         b.Graph.Node.Add(node);
+    }
+
+    /// <summary>
+    /// Composites planar premultiplied ARGB onto white: <c>min(c − a + S, S)</c> for each colour channel <c>c</c> (S the
+    /// full-intensity value). On ML.NET's integer pixels this is exact, and it is the arithmetic of the learner's loader.
+    /// </summary>
+    private static string OntoWhite(OnnxGraphBuilder b, string input, float scale)
+    {
+        var axis = b.Int64Initializer("channel_axis", [1]);
+        var alpha = b.Node("Slice", [input, b.Int64Initializer("alpha_start", [0]), b.Int64Initializer("alpha_end", [1]), axis]);
+        var color = b.Node("Slice", [input, b.Int64Initializer("color_start", [1]), b.Int64Initializer("color_end", [4]), axis]);
+        var full = b.Initializer("full_intensity", [scale], 1);
+        var onWhite = b.Node("Add", [b.Node("Sub", [color, alpha]), full]);
+        return b.Node("Min", [onWhite, full]);
     }
 
     /// <summary>

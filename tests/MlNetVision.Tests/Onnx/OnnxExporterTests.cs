@@ -175,6 +175,7 @@ public class OnnxExporterTests
         Assert.Null(options.Height);
         Assert.Null(options.Width);
         Assert.Equal(OnnxBatchLayout.Dynamic, options.BatchLayout);
+        Assert.Equal(OnnxPixelInput.Rgb, options.PixelInput);
         Assert.Null(options.ClassNames);
         Assert.Equal(13, options.Opset);
     }
