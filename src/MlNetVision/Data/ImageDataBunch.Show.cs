@@ -1,3 +1,5 @@
+using MlNetVision.IO;
+
 namespace MlNetVision.Data;
 
 public sealed partial class ImageDataBunch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetVision.IO;
 using SkiaSharp;
 
 namespace MlNetVision.Interpretation;

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MlNetVision.IO;
 using MlNetVision.Models;
 using Onnx;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MlNetVision.IO;
 using MlNetVision.Models;
 using MlNetVision.Native;
 
