@@ -35,17 +35,21 @@ public static class TrainCommand
         var validPct = CommonOptions.ValidPct();
         var output = CommonOptions.Out("Folder for model.zip, model.onnx, the checkpoint, the plots and report.html.");
         var seed = CommonOptions.Seed();
+        var weights = CommonOptions.Weights();
+        var device = CommonOptions.Device();
+        var autoBatchSize = CommonOptions.AutoBatchSize();
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, validPct, output, seed,
+            weights, device, autoBatchSize,
         };
         command.SetAction((parse, token) =>
         {
             var settings = new TrainSettings(
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
                 parse.GetValue(unfreezeEpochs), parse.GetValue(lr)!, parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(validPct),
-                parse.GetValue(output)!, parse.GetValue(seed));
+                parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize));
             if (settings.Epochs + settings.UnfreezeEpochs == 0)
                 throw CliException.Usage("--epochs and --unfreeze-epochs are both 0: nothing to train.");
             return Task.FromResult(TrainRunner.Run(settings, app.CreateOutput(parse), token));

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.Data;
 using MlNetVision.Models;
+using MlNetVision.Native;
 using MlNetVision.Onnx;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
@@ -44,6 +45,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         if (options.ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, "ImageSize must be at least 32.");
         if (options.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 2 (batch norm needs it).");
         if (options.Epochs < 0 || options.FineTuneEpochs < 0) throw new ArgumentOutOfRangeException(nameof(options), "Epochs cannot be negative.");
+        if (ComputeDevice.Validate(options.Device) is { } badDevice) throw new ArgumentException(badDevice, nameof(options));
         _options = options;
     }
 
@@ -109,6 +111,10 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         var learnerOptions = new LearnerOptions
         {
             Pretrained = o.Pretrained,
+            Weights = o.Weights,
+            Device = o.Device,
+            AutoBatchSize = o.AutoBatchSize,
+            Log = o.ProgressWriter ?? Console.Error,
             Seed = o.Seed,
             ModelDirectory = Path.Combine(workspace, LearnerOptions.DefaultModelDirectory),
             ProgressWriter = o.ProgressWriter,
@@ -190,7 +196,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var last = model.Head.children().OfType<Linear>().Last();
-        var index = tensor(order);
+        var index = tensor(order, device: last.weight!.device);
         last.weight!.copy_(last.weight.index_select(0, index));
         last.bias?.copy_(last.bias.index_select(0, index));
     }

@@ -13,6 +13,13 @@ namespace MlNetVision.Models;
 public sealed record ResNetArchitecture(
     string Name, ResNetBlock Block, int[] Layers, PaddingStyle Padding, PixelNormalization Normalization, PretrainedSource Pretrained)
 {
+    /// <summary>
+    /// Where torchvision publishes ImageNet weights for this layout (<c>IMAGENET1K_V1</c>), for error messages and docs;
+    /// <see langword="null"/> when torchvision has none. MlNetVision never downloads it: pass the file you downloaded as
+    /// <c>LearnerOptions.Weights</c>.
+    /// </summary>
+    public string? TorchvisionWeightsUrl { get; init; }
+
     /// <summary>Channel multiplier of the block (1 for basic, 4 for bottleneck).</summary>
     public int Expansion => Block == ResNetBlock.Basic ? 1 : 4;
 

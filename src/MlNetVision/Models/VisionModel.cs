@@ -42,6 +42,15 @@ public sealed class VisionModel : Module<Tensor, Tensor>
     /// <summary>The classifier head.</summary>
     public Sequential Head => head;
 
+    /// <summary>Where the body's starting weights came from (<see cref="ShippedWeightsSource"/>, a weights file and its hash, or <see cref="RandomWeightsSource"/>); checkpoints record it.</summary>
+    public string WeightsSource { get; internal set; } = RandomWeightsSource;
+
+    /// <summary>The <see cref="WeightsSource"/> of a body that starts from random weights.</summary>
+    public const string RandomWeightsSource = "random initialisation (trained from scratch)";
+
+    /// <summary>The <see cref="WeightsSource"/> of ML.NET's shipped ResNet18 weights.</summary>
+    public const string ShippedWeightsSource = "ML.NET's ImageNet ResNet18 (NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18)";
+
     /// <summary>
     /// Builds a model for <paramref name="numClasses"/> classes (fastai v1 <c>create_cnn_model</c>). With
     /// <paramref name="pretrained"/>, the body's weights come from the architecture's <see cref="PretrainedSource"/>.
@@ -58,8 +67,31 @@ public sealed class VisionModel : Module<Tensor, Tensor>
             if (architecture.Pretrained != PretrainedSource.MlNetDnnImageFeaturizer)
                 throw new InvalidOperationException(
                     $"No pretrained weights ship for {architecture.Name}. Use {Architectures.ResNet18MlNet.Name} (ImageNet weights from ML.NET's DnnImageFeaturizer package), " +
-                    "create the model with pretrained: false, or load your own torchvision weights with StateDictLoader.");
+                    "create the model with pretrained: false, or pass your own torchvision weights to FromWeights (LearnerOptions.Weights).");
             MlNetResNet18Weights.LoadInto(model.body);
+            model.WeightsSource = ShippedWeightsSource;
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// Builds a model whose body starts from the torchvision state dict at <paramref name="weightsPath"/> (<c>.pth</c> or
+    /// <c>.safetensors</c>, see <see cref="TorchvisionWeights"/>) and whose head is new.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist; the message says where torchvision publishes the weights.</exception>
+    /// <exception cref="InvalidDataException">The file is for another architecture (the message names the tensor and both shapes) or is not a state dict.</exception>
+    public static VisionModel FromWeights(ResNetArchitecture architecture, int numClasses, string weightsPath, HeadOptions? head = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
+        var model = Create(architecture, numClasses, pretrained: false, head);
+        try
+        {
+            model.WeightsSource = TorchvisionWeights.LoadInto(model.body, weightsPath);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         return model;
     }

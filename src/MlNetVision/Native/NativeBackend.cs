@@ -27,9 +27,19 @@ namespace MlNetVision.Native;
 public static class NativeBackend
 {
     private const string ShimFileName = "libLibTorchSharp.so";
-    private const string CpuBackendPackage = "libtorch-cpu-linux-x64";
     private const string CpuBackendVersion = "2.10.0";
     private static readonly string[] LibTorchFiles = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
+
+    /// <summary>The NuGet package of libtorch's CUDA build for Linux x64 (same libtorch version as <see cref="CpuBackendPackage"/>).</summary>
+    public const string CudaBackendPackage = "libtorch-cuda-12.8-linux-x64";
+
+    /// <summary>The NuGet package of libtorch's CPU build for Linux x64.</summary>
+    public const string CpuBackendPackage = "libtorch-cpu-linux-x64";
+
+    /// <summary>The libtorch version both backend packages must have (TorchSharp 0.107 is built against it).</summary>
+    public const string BackendVersion = CpuBackendVersion;
+
+    private static readonly string[] CudaLibTorchFiles = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
     private static readonly object Gate = new();
     private static NativeBackendStatus? _status;
 
@@ -40,7 +50,8 @@ public static class NativeBackend
     public static NativeBackendStatus? Status => _status;
 
     /// <summary>
-    /// Makes sure TorchSharp's CPU backend is loaded, applying the libstdc++ compatibility step when it is needed.
+    /// Makes sure TorchSharp's native backend (libtorch's CPU build, or its CUDA build when the application references
+    /// <see cref="CudaBackendPackage"/>) is loaded, applying the libstdc++ compatibility step when it is needed.
     /// Safe to call many times and from many threads; only the first call does work.
     /// </summary>
     /// <returns>What was found and done.</returns>
@@ -78,9 +89,12 @@ public static class NativeBackend
         var shim = FindNativeFile(ShimFileName, "torchsharp", null)
             ?? throw new NativeBackendException(
                 $"TorchSharp's native shim {ShimFileName} was not found next to the application or in the TorchSharp package. Reference the TorchSharp package (0.107.0).");
+        // The CPU and the CUDA packages both ship libtorch_cpu.so; the CUDA one also has libtorch_cuda.so beside it.
         var libTorchDir = FindNativeFile("libtorch_cpu.so", CpuBackendPackage, CpuBackendVersion) is { } cpu ? Path.GetDirectoryName(cpu) : null;
         if (libTorchDir is null)
             throw new NativeBackendException(MissingBackendMessage());
+        bool cudaBuild = File.Exists(Path.Combine(libTorchDir, "libtorch_cuda.so"));
+        var backend = cudaBuild ? CudaBackendPackage : CpuBackendPackage;
 
         var libStdCxx = FindLoadedOrSystemLibrary("libstdc++.so.6");
         var offered = libStdCxx is null ? [] : ElfVersionInfo.Read(libStdCxx).Definitions.ToHashSet(StringComparer.Ordinal);
@@ -93,7 +107,7 @@ public static class NativeBackend
         if (plan.ToMarkWeak.Count > 0)
         {
             loadedShim = WritePatchedCopy(shim, plan);
-            foreach (var lib in LibTorchFiles)
+            foreach (var lib in cudaBuild ? CudaLibTorchFiles : LibTorchFiles)
                 NativeLibrary.Load(Path.Combine(libTorchDir, lib));
             NativeLibrary.Load(loadedShim);
         }
@@ -106,14 +120,15 @@ public static class NativeBackend
         {
             throw new NativeBackendException(
                 $"TorchSharp's native backend failed to load even though its libstdc++ needs are met ({libStdCxx ?? "no libstdc++ found"}). " +
-                $"Check that {CpuBackendPackage} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
+                $"Check that {backend} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
         }
 
         DisableNnpack(Path.Combine(libTorchDir, "libtorch_cpu.so"));
 
         return new NativeBackendStatus(
             plan.ToMarkWeak.Count > 0 ? NativeCompatAction.PatchedCopyLoaded : NativeCompatAction.None,
-            shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList());
+            shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList())
+        { Backend = backend };
     }
 
     /// <summary>
@@ -186,7 +201,7 @@ public static class NativeBackend
     internal static string MissingBackendMessage() =>
         $"libtorch was not found: this application references TorchSharp but not its native backend. " +
         $"Add <PackageReference Include=\"{CpuBackendPackage}\" Version=\"{CpuBackendVersion}\" /> to the application project " +
-        "(or a libtorch-cuda-* package for an NVIDIA GPU; see README, 'Native backend').";
+        $"(or, for an NVIDIA GPU, <PackageReference Include=\"{CudaBackendPackage}\" Version=\"{CpuBackendVersion}\" />; see README, 'Native backend').";
 
     /// <summary>The folder under which the patched copy is cached: <see cref="CacheDirectoryVariable"/>, else <c>$XDG_CACHE_HOME/mlnetvision</c>, else <c>~/.cache/mlnetvision</c>.</summary>
     public static string CacheRoot()

@@ -7,4 +7,8 @@ namespace MlNetVision.Native;
 /// <param name="LibStdCxx">The libstdc++ the process uses.</param>
 /// <param name="WeakenedVersions">The version needs that were marked weak.</param>
 public sealed record NativeBackendStatus(
-    NativeCompatAction Action, string? OriginalShim, string? LoadedShim, string? LibStdCxx, IReadOnlyList<string> WeakenedVersions);
+    NativeCompatAction Action, string? OriginalShim, string? LoadedShim, string? LibStdCxx, IReadOnlyList<string> WeakenedVersions)
+{
+    /// <summary>The libtorch package found (<see cref="NativeBackend.CpuBackendPackage"/> or <see cref="NativeBackend.CudaBackendPackage"/>), or <see langword="null"/> off Linux x64.</summary>
+    public string? Backend { get; init; }
+}
