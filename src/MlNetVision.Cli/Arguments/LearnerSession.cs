@@ -75,7 +75,7 @@ public sealed class LearnerSession : IDisposable
             // Without weights, an architecture that ships none trains from scratch: the library warns (to Log), then this says what it means here.
             var fromScratch = weights is null && arch.Pretrained == PretrainedSource.None;
             var view = new TrainingView(output);
-            var learner = VisionLearner.Create(bunch, arch, new LearnerOptions
+            var learner = CreateLearner(bunch, arch, new LearnerOptions
             {
                 Weights = weights is null ? null : Path.GetFullPath(weights),
                 Device = device,
@@ -93,6 +93,23 @@ public sealed class LearnerSession : IDisposable
         {
             bunch.Dispose();
             throw;
+        }
+    }
+
+    // A weights file for another architecture, a missing one or an unavailable device: the user's to fix, said plainly.
+    private static Learner CreateLearner(ImageDataBunch data, ResNetArchitecture arch, LearnerOptions options)
+    {
+        try
+        {
+            return VisionLearner.Create(data, arch, options);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw CliException.Usage(e.Message);
+        }
+        catch (Exception e) when (options.Weights is not null && e is FileNotFoundException or InvalidDataException)
+        {
+            throw CliException.ModelMismatch($"--weights: {e.Message}", e);
         }
     }
 

@@ -142,6 +142,30 @@ public sealed class TorchvisionWeightsTests : IClassFixture<TorchvisionFixture>,
         }
     }
 
+    [Fact]
+    public void Should_WarnLoudlyAndStartUnfrozen_When_AnArchitectureWithoutShippedWeightsGetsNoFile()
+    {
+        using var data = Data();
+        var log = new StringWriter();
+        using var learner = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { ProgressWriter = null, Log = log });
+
+        Assert.Contains(
+            "WARNING: resnet18 ships no pretrained weights and no weights file was given: it TRAINS FROM SCRATCH (random weights, body not frozen), " +
+            "which needs far more data and epochs than fine-tuning. For transfer learning download torchvision's ImageNet weights " +
+            "(https://download.pytorch.org/models/resnet18-f37072fd.pth) and pass the file as LearnerOptions.Weights (CLI: --weights FILE).", log.ToString());
+        Assert.Equal(0, learner.FrozenGroups);
+        Assert.Equal(VisionModel.RandomWeightsSource, learner.Model.WeightsSource);
+    }
+
+    [Fact]
+    public void Should_RefuseTheContradiction_When_WeightsAreGivenWithPretrainedOff()
+    {
+        using var data = Data();
+        var error = Assert.Throws<ArgumentException>(() => VisionLearner.Create(data, Architectures.ResNet34,
+            new LearnerOptions { Pretrained = false, Weights = _torchvision.StateDict("resnet34"), ProgressWriter = null, Log = null }));
+        Assert.Contains("is set but Pretrained is false", error.Message);
+    }
+
     public sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];
