@@ -17,7 +17,7 @@ public static class TorchvisionWeights
     /// <exception cref="InvalidDataException">
     /// The file is not a state dict, or it is for another architecture: a tensor's shape differs (the message names the
     /// tensor, the expected and the found shape), a body tensor is missing, or the file has tensors the body lacks
-    /// (a deeper ResNet's extra blocks).
+    /// (a deeper ResNet's extra blocks). The body may then hold some of the file's tensors: discard it.
     /// </exception>
     public static string LoadInto(ResNetBody body, string path)
     {
@@ -29,6 +29,8 @@ public static class TorchvisionWeights
         bool zip = IsZip(full);
         var tensors = zip ? PyTorchCheckpoint.Read(full) : SafeTensors.Read(full);
         var name = Path.GetFileName(full);
+        // Shapes and missing tensors first (the most telling message), then tensors a shallower body has no place for.
+        StateDictLoader.Load(body, tensors.Select(t => (t.Name, t.Data, t.Shape)), name, strict: true);
         var bodyNames = body.state_dict().Keys.ToHashSet(StringComparer.Ordinal);
         var extra = tensors.Select(t => t.Name)
             .Where(n => !bodyNames.Contains(n) && !n.StartsWith("fc.", StringComparison.Ordinal) && !n.EndsWith("num_batches_tracked", StringComparison.Ordinal))
@@ -37,7 +39,6 @@ public static class TorchvisionWeights
             throw new InvalidDataException(
                 $"{name}: {extra.Count} tensor(s) have no place in a {body.Architecture.Name} body, first: {string.Join(", ", extra.Take(3))}. " +
                 "Is the file for another (deeper) architecture?");
-        StateDictLoader.Load(body, tensors.Select(t => (t.Name, t.Data, t.Shape)), name, strict: true);
         return $"{full} ({(zip ? "PyTorch .pth" : "safetensors")}, sha256 {Sha256Prefix(full)})";
     }
 

@@ -166,6 +166,27 @@ public sealed class TorchvisionWeightsTests : IClassFixture<TorchvisionFixture>,
         Assert.Contains("is set but Pretrained is false", error.Message);
     }
 
+    [Fact]
+    public void Should_TrainFromTheWeights_When_TheMlNetEstimatorIsGivenThem()
+    {
+        var ml = new MLContext(seed: 0);
+        var rows = ml.Data.LoadFromEnumerable(MlNet.SampleData.Rows("train", ["bag", "trouser"], perClass: 4));
+        VisionClassifierTrainer Trainer(string weights) => ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
+        {
+            Architecture = "resnet34", Weights = weights, Device = "cpu", ImageSize = 32, BatchSize = 2, Epochs = 1, FineTuneEpochs = 0, Augmentation = false,
+        });
+        IDataView Keyed(IDataView v) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(v).Transform(v);
+
+        // The option reaches the learner: resnet50's file is refused before any training, naming the tensor.
+        var error = Assert.Throws<InvalidDataException>(() => Trainer(_torchvision.StateDict("resnet50")).Fit(Keyed(rows)));
+        Assert.Contains("resnet50.pth: tensor 'layer1.0.conv1.weight' has shape [64, 64, 1, 1] but the model expects [64, 64, 3, 3]", error.Message);
+
+        var model = Trainer(_torchvision.StateDict("resnet34")).Fit(Keyed(rows));
+        var scores = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(Keyed(rows)), reuseRowObject: false).ToList();
+        Assert.Equal(8, scores.Count);
+        Assert.All(scores, r => Assert.Equal(1f, r.Score.Sum(), 3));
+    }
+
     public sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];
