@@ -32,6 +32,10 @@ ARCHS = {
     "resnet18-mlnet": dict(layers=[2, 2, 2, 3], cntk=True, norm=MLNET),
     "resnet18": dict(layers=[2, 2, 2, 2], cntk=False, norm=IMAGENET),
     "resnet34": dict(layers=[3, 4, 6, 3], cntk=False, norm=IMAGENET),
+    # Bottleneck layouts: torchvision's own modules (v1.5: the stride on the 3x3), as MlNetVision's ResNetBody builds them.
+    "resnet50": dict(torchvision="resnet50", norm=IMAGENET),
+    "resnet101": dict(torchvision="resnet101", norm=IMAGENET),
+    "resnet152": dict(torchvision="resnet152", norm=IMAGENET),
 }
 
 
@@ -96,6 +100,21 @@ class Body(nn.Module):
         return self.layer4(self.layer3(self.layer2(self.layer1(x))))
 
 
+class TorchvisionBody(nn.Module):
+    """torchvision's ResNet cut before its pool and fc (fastai cut=-2), random init, with the names layer_groups uses."""
+
+    def __init__(self, name):
+        super().__init__()
+        import torchvision
+        m = getattr(torchvision.models, name)()
+        self.conv1, self.bn1 = m.conv1, m.bn1
+        self.layer1, self.layer2, self.layer3, self.layer4 = m.layer1, m.layer2, m.layer3, m.layer4
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        return self.layer4(self.layer3(self.layer2(self.layer1(x))))
+
+
 class ConcatPool(nn.Module):
     def forward(self, x):
         return torch.cat([F.adaptive_max_pool2d(x, 1), F.adaptive_avg_pool2d(x, 1)], 1)
@@ -116,8 +135,11 @@ class VisionModel(nn.Module):
         super().__init__()
         a = ARCHS[arch]
         self.normalize = Normalize(a["norm"])
-        self.body = Body(a["layers"], a["cntk"])
-        self.head = create_head(512, nc)
+        if "torchvision" in a:
+            self.body, nf = TorchvisionBody(a["torchvision"]), 2048
+        else:
+            self.body, nf = Body(a["layers"], a["cntk"]), 512
+        self.head = create_head(nf, nc)
 
     def forward(self, x):
         return self.head(self.body(self.normalize(x)))

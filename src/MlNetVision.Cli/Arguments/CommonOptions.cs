@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using MlNetVision.Data;
 using MlNetVision.Models;
+using MlNetVision.Native;
 
 namespace MlNetVision.Cli.Arguments;
 
@@ -35,13 +36,53 @@ public static class CommonOptions
         var names = Architectures.All.Select(a => a.Name).ToArray();
         var option = new Option<string>("--arch")
         {
-            Description = $"Backbone architecture: {string.Join(", ", names)}. Only {DefaultArchitecture} has pretrained weights shipped; the others start from random weights.",
+            Description = $"Backbone architecture: {string.Join(", ", names)}. Only {DefaultArchitecture} has pretrained weights shipped; give the others torchvision's with --weights, or they train from scratch (with a warning).",
             DefaultValueFactory = _ => DefaultArchitecture,
             HelpName = "name",
         };
         option.AcceptOnlyFromAmong(names);
         return option;
     }
+
+    // Backbone weights, device and memory.
+
+    /// <summary><c>--weights</c>: a torchvision state dict (.pth or .safetensors) for the backbone.</summary>
+    public static Option<string?> Weights()
+    {
+        var option = new Option<string?>("--weights")
+        {
+            Description = "torchvision weights for the backbone: the .pth file torchvision publishes (e.g. resnet50-0676ba61.pth for --arch resnet50) or a .safetensors state dict. The network then starts frozen, as with shipped weights. Nothing is downloaded.",
+            HelpName = "file",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && !File.Exists(r.Tokens[0].Value))
+                r.AddError($"--weights: the file '{r.Tokens[0].Value}' does not exist.");
+        });
+        return option;
+    }
+
+    /// <summary><c>--device</c>: cpu, cuda, cuda:N or auto.</summary>
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = $"Where training computes: {ComputeDevice.Forms} (auto: CUDA when available, else the CPU; the choice is printed).",
+            DefaultValueFactory = _ => ComputeDevice.Auto,
+            HelpName = "cpu|cuda|cuda:N|auto",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && ComputeDevice.Validate(r.Tokens[0].Value) is { } error) r.AddError($"--device: {error}");
+        });
+        return option;
+    }
+
+    /// <summary><c>--auto-batch-size</c>: halve the batch and restart the epoch when a batch does not fit in memory.</summary>
+    public static Option<bool> AutoBatchSize() => new("--auto-batch-size")
+    {
+        Description = "When a batch does not fit in memory, halve --bs and restart the epoch from the weights before it (down to 2).",
+    };
 
     /// <summary><c>--size</c>: the square image size fed to the network.</summary>
     public static Option<int> Size() => IntOption("--size", "Image size in pixels (square); images are resized to it.", ImageDataBunchOptions.DefaultSize, 32, 1024, "pixels");

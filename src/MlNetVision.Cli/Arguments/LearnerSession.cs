@@ -54,9 +54,13 @@ public sealed class LearnerSession : IDisposable
     /// <param name="output">Where status lines and warnings go.</param>
     /// <param name="noWeightsWarning">The warning printed when the architecture has no shipped weights.</param>
     /// <param name="describe">Optional: prints a summary of the loaded data.</param>
+    /// <param name="weights">Optional torchvision weights file for the backbone (<c>--weights</c>).</param>
+    /// <param name="device">cpu, cuda, cuda:N or auto (<c>--device</c>).</param>
+    /// <param name="autoBatchSize">Halve the batch when it does not fit in memory (<c>--auto-batch-size</c>).</param>
     /// <exception cref="CliException">The data or the output folder is unusable (see <see cref="DataBunchFactory.Create"/>).</exception>
     public static LearnerSession Open(string? data, string architecture, string outputFolder, int size, int batchSize, double validPct, int seed,
-        CliOutput output, string noWeightsWarning, Action<ImageDataBunch, DataInput>? describe = null)
+        CliOutput output, string noWeightsWarning, Action<ImageDataBunch, DataInput>? describe = null,
+        string? weights = null, string device = ComputeDevice.Auto, bool autoBatchSize = false)
     {
         var input = DataInput.Resolve(data);
         var arch = Architectures.Get(architecture);
@@ -68,23 +72,44 @@ public sealed class LearnerSession : IDisposable
         try
         {
             describe?.Invoke(bunch, input);
-            var pretrained = arch.Pretrained != PretrainedSource.None;
-            if (!pretrained) output.Warning($"{arch.Name} {noWeightsWarning}");
+            // Without weights, an architecture that ships none trains from scratch: the library warns (to Log), then this says what it means here.
+            var fromScratch = weights is null && arch.Pretrained == PretrainedSource.None;
             var view = new TrainingView(output);
-            var learner = VisionLearner.Create(bunch, arch, new LearnerOptions
+            var learner = CreateLearner(bunch, arch, new LearnerOptions
             {
-                Pretrained = pretrained,
+                Weights = weights is null ? null : Path.GetFullPath(weights),
+                Device = device,
+                AutoBatchSize = autoBatchSize,
+                Log = output.Error,
                 Seed = seed,
                 ModelDirectory = outDir,
                 ProgressWriter = null,
                 Progress = view,
             });
+            if (fromScratch) output.Warning($"{arch.Name} {noWeightsWarning}");
             return new LearnerSession(input, arch, outDir, bunch, view, learner);
         }
         catch
         {
             bunch.Dispose();
             throw;
+        }
+    }
+
+    // A weights file for another architecture, a missing one or an unavailable device: the user's to fix, said plainly.
+    private static Learner CreateLearner(ImageDataBunch data, ResNetArchitecture arch, LearnerOptions options)
+    {
+        try
+        {
+            return VisionLearner.Create(data, arch, options);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw CliException.Usage(e.Message);
+        }
+        catch (Exception e) when (options.Weights is not null && e is FileNotFoundException or InvalidDataException)
+        {
+            throw CliException.ModelMismatch($"--weights: {e.Message}", e);
         }
     }
 

@@ -30,17 +30,20 @@ public static class LrFindCommand
         var iterations = CommonOptions.IntOption("--iterations", "Number of batches in the sweep (it stops early when the loss diverges).", DefaultIterations, 2, 100_000, "n");
         var output = CommonOptions.Out("Folder for lr-find.png.");
         var seed = CommonOptions.Seed();
+        var weights = CommonOptions.Weights();
+        var device = CommonOptions.Device();
 
         var command = new Command("lr-find", "Run the learning-rate finder: prints the suggested learning rates and writes lr-find.png.")
         {
             data, arch, size, bs, validPct, unfreeze, startLr, endLr, iterations, output, seed,
+            weights, device,
         };
         command.SetAction((parse, token) =>
         {
             var settings = new LrFindSettings(
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(validPct),
                 parse.GetValue(unfreeze), parse.GetValue(startLr), parse.GetValue(endLr), parse.GetValue(iterations),
-                parse.GetValue(output)!, parse.GetValue(seed));
+                parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!);
             if (settings.StartLr >= settings.EndLr) throw CliException.Usage("--start-lr must be lower than --end-lr.");
             return Task.FromResult(LrFindRunner.Run(settings, app.CreateOutput(parse), token));
         });

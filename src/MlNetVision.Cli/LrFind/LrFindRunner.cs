@@ -16,7 +16,7 @@ public static class LrFindRunner
     public static int Run(LrFindSettings settings, CliOutput output, CancellationToken cancellation)
     {
         using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
-            settings.Seed, output, "has no pretrained weights shipped: the sweep runs on random weights.");
+            settings.Seed, output, "has no pretrained weights shipped: the sweep runs on random weights.", weights: settings.Weights, device: settings.Device);
         var (learner, data, view, outDir) = (session.Learner, session.Data, session.View, session.OutputFolder);
         if (settings.Unfreeze) learner.Unfreeze();
         LrFindResult result;

@@ -1,3 +1,5 @@
+using MlNetVision.Native;
+
 namespace MlNetVision.Cli.LrFind;
 
 /// <summary>The parsed options of <c>mlnet-vision lr-find</c>.</summary>
@@ -12,6 +14,8 @@ namespace MlNetVision.Cli.LrFind;
 /// <param name="Iterations">Number of batches of the sweep.</param>
 /// <param name="Out">Output folder for the plot.</param>
 /// <param name="Seed">Random seed.</param>
+/// <param name="Weights">torchvision weights file for the backbone, or <see langword="null"/>.</param>
+/// <param name="Device">cpu, cuda, cuda:N or auto.</param>
 public sealed record LrFindSettings(
     string? Data,
     string Architecture,
@@ -23,4 +27,6 @@ public sealed record LrFindSettings(
     double EndLr,
     int Iterations,
     string Out,
-    int Seed);
+    int Seed,
+    string? Weights = null,
+    string Device = ComputeDevice.Auto);

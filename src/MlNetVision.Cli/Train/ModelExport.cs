@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetVision.Cli.Scoring;
+using MlNetVision.IO;
 using MlNetVision.MlNet;
 using MlNetVision.Onnx;
 using MlNetVision.Training;

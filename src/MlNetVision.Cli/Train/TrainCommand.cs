@@ -35,10 +35,14 @@ public static class TrainCommand
         var validPct = CommonOptions.ValidPct();
         var output = CommonOptions.Out("Folder for model.zip, model.onnx, the checkpoint, the plots and report.html.");
         var seed = CommonOptions.Seed();
+        var weights = CommonOptions.Weights();
+        var device = CommonOptions.Device();
+        var autoBatchSize = CommonOptions.AutoBatchSize();
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, freezeTo, patience, validPct, output, seed,
+            weights, device, autoBatchSize,
         };
         command.SetAction((parse, token) =>
         {
@@ -46,7 +50,7 @@ public static class TrainCommand
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
                 parse.GetValue(unfreezeEpochs), parse.GetValue(lr), parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(freezeTo),
                 parse.GetValue(patience), parse.GetValue(validPct),
-                parse.GetValue(output)!, parse.GetValue(seed));
+                parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize));
             if (settings.FrozenEpochs + settings.UnfrozenEpochs == 0)
                 throw CliException.Usage("--frozen-epochs and --unfrozen-epochs are both 0: nothing to train.");
             if (settings.Patience is < 0) throw CliException.Usage("--patience cannot be negative.");

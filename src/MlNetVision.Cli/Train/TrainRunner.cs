@@ -30,7 +30,7 @@ public static class TrainRunner
     {
         using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
             settings.Seed, output, "has no pretrained weights shipped: it starts from random weights and the frozen phase trains the whole network.",
-            (data, input) => WriteDataSummary(output, data, input));
+            (data, input) => WriteDataSummary(output, data, input), settings.Weights, settings.Device, settings.AutoBatchSize);
         var (input, architecture, outDir, data, view, learner) =
             (session.Input, session.Architecture, session.OutputFolder, session.Data, session.View, session.Learner);
         var checkpoint = new CheckpointEachEpoch(CheckpointName);
@@ -62,7 +62,7 @@ public static class TrainRunner
         }
         catch (InsufficientMemoryException e)
         {
-            throw CliException.TrainingFailed($"Ran out of memory. Try a smaller batch size (--bs {Math.Max(2, settings.BatchSize / 2)}) or image size (--size).", e);
+            throw CliException.TrainingFailed(e.Message, e);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "options")
         {

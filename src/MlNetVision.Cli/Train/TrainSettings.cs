@@ -1,4 +1,6 @@
 using MlNetVision.Training;
+using MlNetVision.Cli.Arguments;
+using MlNetVision.Native;
 
 namespace MlNetVision.Cli.Train;
 
@@ -17,6 +19,9 @@ namespace MlNetVision.Cli.Train;
 /// <param name="ValidPct">Validation share when the data has no valid/ folder.</param>
 /// <param name="Out">Output folder.</param>
 /// <param name="Seed">Random seed.</param>
+/// <param name="Weights">torchvision weights file for the backbone, or <see langword="null"/>.</param>
+/// <param name="Device">cpu, cuda, cuda:N or auto.</param>
+/// <param name="AutoBatchSize">Halve the batch when it does not fit in memory.</param>
 public sealed record TrainSettings(
     string? Data,
     string Architecture,
@@ -31,4 +36,7 @@ public sealed record TrainSettings(
     int? Patience,
     double ValidPct,
     string Out,
-    int Seed);
+    int Seed,
+    string? Weights = null,
+    string Device = ComputeDevice.Auto,
+    bool AutoBatchSize = false);

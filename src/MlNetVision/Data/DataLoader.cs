@@ -17,7 +17,7 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     private readonly BatchAugmenter? _augmenter;
     private readonly TransformOptions? _transforms;
     private readonly bool _prefetch;
-    private readonly bool _dropLast;
+    private bool _dropLast;
     private readonly int _numWorkers;
 
     internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, int size, int batchSize, bool shuffle,
@@ -45,7 +45,7 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     public int Count => Items.Count;
 
     /// <summary>The number of images per batch.</summary>
-    public int BatchSize { get; }
+    public int BatchSize { get; private set; }
 
     /// <summary>The side of the square images served.</summary>
     public int Size { get; }
@@ -70,6 +70,14 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
 
     /// <summary>Whether the decoded images are held in memory.</summary>
     public bool IsCached => _store.IsCached;
+
+    /// <summary>Serves later enumerations in batches of <paramref name="batchSize"/> (the learner's AutoBatchSize, between epochs).</summary>
+    internal void ChangeBatchSize(int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        BatchSize = batchSize;
+        _dropLast = Shuffle && Count >= batchSize;
+    }
 
     /// <summary>The number of batches one enumeration yields (the training loader drops the last partial batch, as fastai does).</summary>
     public int BatchCount => Count == 0 ? 0 : _dropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;

@@ -1,4 +1,5 @@
 using MlNetVision.Rendering;
+using MlNetVision.IO;
 
 namespace MlNetVision.Data;
 

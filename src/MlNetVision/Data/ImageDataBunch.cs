@@ -54,8 +54,17 @@ public sealed partial class ImageDataBunch : IDisposable
     /// <summary>The side of the square images served.</summary>
     public int ImageSize { get; }
 
-    /// <summary>The number of images per batch.</summary>
-    public int BatchSize { get; }
+    /// <summary>The number of images per batch (the learner's AutoBatchSize may lower it).</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>Serves every loader's later batches with <paramref name="batchSize"/> images (the learner's AutoBatchSize).</summary>
+    internal void ChangeBatchSize(int batchSize)
+    {
+        Train.ChangeBatchSize(batchSize);
+        Valid.ChangeBatchSize(batchSize);
+        Test?.ChangeBatchSize(batchSize);
+        BatchSize = batchSize;
+    }
 
     /// <summary>The seed of the split, the shuffling and the augmentation.</summary>
     public int Seed { get; }

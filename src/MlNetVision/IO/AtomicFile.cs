@@ -1,4 +1,4 @@
-namespace MlNetVision;
+namespace MlNetVision.IO;
 
 /// <summary>Writes files so that a reader never sees a half-written one: write a temporary file in the same folder, then rename it over the target.</summary>
 public static class AtomicFile

@@ -40,6 +40,24 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>cnn_learner(pretrained=True)</c>).</value>
     public bool Pretrained { get; set; } = true;
 
+    // Backbone weights, device and memory.
+
+    /// <summary>
+    /// A torchvision state dict for the body (<c>.pth</c> as torchvision publishes it, or <c>.safetensors</c>), e.g.
+    /// <c>resnet50-0676ba61.pth</c> for <c>Architecture = "resnet50"</c>; then the head trains first, body frozen. A file
+    /// for another architecture fails before training with the tensor's name and both shapes.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the architecture's shipped weights, or random weights (with a warning) when it ships none.</value>
+    public string? Weights { get; set; }
+
+    /// <summary>Where training computes: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>. The returned model scores with ONNX Runtime on the CPU either way.</summary>
+    /// <value>The default value is <c>auto</c> (<see cref="LearnerOptions.DefaultDevice"/>): CUDA when it is available, else the CPU.</value>
+    public string Device { get; set; } = LearnerOptions.DefaultDevice;
+
+    /// <summary>Whether a batch that does not fit in memory halves the batch size and restarts the epoch (see <see cref="LearnerOptions.AutoBatchSize"/>).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AutoBatchSize { get; set; }
+
     // ---- The training recipe (FineTuneRecipe); defaults are FineTuneOptions' ----
 
     /// <summary>One-cycle epochs of the frozen phase: the head only when <see cref="Pretrained"/> (body frozen), the whole network otherwise; 0 skips it.</summary>

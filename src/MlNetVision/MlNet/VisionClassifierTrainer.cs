@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
 using MlNetVision.Models;
+using MlNetVision.Native;
 using MlNetVision.Onnx;
 using MlNetVision.Rendering;
 using MlNetVision.Training;
@@ -61,6 +62,7 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         if (options.ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(options), options.ImageSize, "ImageSize must be at least 32.");
         if (options.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 2 (batch norm needs it).");
         options.ToRecipeOptions().Validate();
+        if (ComputeDevice.Validate(options.Device) is { } badDevice) throw new ArgumentException(badDevice, nameof(options));
         _options = options;
         // Registered now, as ML.NET's trainers register their host: the context's CancelExecution() reaches the hosts it has.
         _host = environment?.Register(RegistrationName);
@@ -141,6 +143,10 @@ public sealed class VisionClassifierTrainer : IEstimator<TransformerChain<ITrans
         var learnerOptions = new LearnerOptions
         {
             Pretrained = o.Pretrained,
+            Weights = o.Weights,
+            Device = o.Device,
+            AutoBatchSize = o.AutoBatchSize,
+            Log = channel is null ? o.ProgressWriter ?? Console.Error : new ChannelTextWriter(channel, o.ProgressWriter),
             Seed = seed,
             ModelDirectory = Path.Combine(workspace, LearnerOptions.DefaultModelDirectory),
             ProgressWriter = o.ProgressWriter,

@@ -1,14 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using MlNetVision.IO;
 
 namespace MlNetVision.Models;
-
-/// <summary>One tensor read from a safetensors file, converted to float32.</summary>
-/// <param name="Name">The state-dict name.</param>
-/// <param name="Shape">The shape.</param>
-/// <param name="Data">The values, row-major.</param>
-public sealed record SafeTensor(string Name, long[] Shape, float[] Data);
 
 /// <summary>
 /// Reads and writes the safetensors format (an 8-byte header length, a JSON header of dtype/shape/offsets, then raw

@@ -6,22 +6,6 @@ using static TorchSharp.torch.nn;
 
 namespace MlNetVision.Models;
 
-/// <summary>Options of fastai's classifier head (<c>create_head</c> in fastai v1 <c>vision/learner.py</c>).</summary>
-public sealed class HeadOptions
-{
-    /// <summary>Hidden layer sizes between the pooled features and the classes.</summary>
-    /// <value>The default is <c>[512]</c> (fastai v1 <c>lin_ftrs=None</c> → <c>[nf, 512, nc]</c>).</value>
-    public int[] HiddenSizes { get; init; } = [512];
-
-    /// <summary>Dropout of the last linear layer; earlier ones get half of it.</summary>
-    /// <value>The default is 0.5 (fastai v1 <c>ps=0.5</c> → <c>[0.25, 0.5]</c>).</value>
-    public double Dropout { get; init; } = 0.5;
-
-    /// <summary>Whether the head pools with <see cref="AdaptiveConcatPool2d"/> (max and average) instead of average only.</summary>
-    /// <value>The default is <c>true</c> (fastai v1 <c>concat_pool=True</c>).</value>
-    public bool ConcatPool { get; init; } = true;
-}
-
 /// <summary>
 /// The network a learner trains: <c>normalize</c> (the weights' own input statistics) → <c>body</c> (a ResNet cut
 /// before its pool) → <c>head</c> (fastai's: concat pool → flatten → BN → dropout 0.25 → linear(2·nf, 512) → ReLU → BN →
@@ -58,6 +42,15 @@ public sealed class VisionModel : Module<Tensor, Tensor>
     /// <summary>The classifier head.</summary>
     public Sequential Head => head;
 
+    /// <summary>Where the body's starting weights came from (<see cref="ShippedWeightsSource"/>, a weights file and its hash, or <see cref="RandomWeightsSource"/>); checkpoints record it.</summary>
+    public string WeightsSource { get; internal set; } = RandomWeightsSource;
+
+    /// <summary>The <see cref="WeightsSource"/> of a body that starts from random weights.</summary>
+    public const string RandomWeightsSource = "random initialisation (trained from scratch)";
+
+    /// <summary>The <see cref="WeightsSource"/> of ML.NET's shipped ResNet18 weights.</summary>
+    public const string ShippedWeightsSource = "ML.NET's ImageNet ResNet18 (NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18)";
+
     /// <summary>
     /// Builds a model for <paramref name="numClasses"/> classes (fastai v1 <c>create_cnn_model</c>). With
     /// <paramref name="pretrained"/>, the body's weights come from the architecture's <see cref="PretrainedSource"/>.
@@ -74,8 +67,31 @@ public sealed class VisionModel : Module<Tensor, Tensor>
             if (architecture.Pretrained != PretrainedSource.MlNetDnnImageFeaturizer)
                 throw new InvalidOperationException(
                     $"No pretrained weights ship for {architecture.Name}. Use {Architectures.ResNet18MlNet.Name} (ImageNet weights from ML.NET's DnnImageFeaturizer package), " +
-                    "create the model with pretrained: false, or load your own torchvision weights with StateDictLoader.");
+                    "create the model with pretrained: false, or pass your own torchvision weights to FromWeights (LearnerOptions.Weights).");
             MlNetResNet18Weights.LoadInto(model.body);
+            model.WeightsSource = ShippedWeightsSource;
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// Builds a model whose body starts from the torchvision state dict at <paramref name="weightsPath"/> (<c>.pth</c> or
+    /// <c>.safetensors</c>, see <see cref="TorchvisionWeights"/>) and whose head is new.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist; the message says where torchvision publishes the weights.</exception>
+    /// <exception cref="InvalidDataException">The file is for another architecture (the message names the tensor and both shapes) or is not a state dict.</exception>
+    public static VisionModel FromWeights(ResNetArchitecture architecture, int numClasses, string weightsPath, HeadOptions? head = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
+        var model = Create(architecture, numClasses, pretrained: false, head);
+        try
+        {
+            model.WeightsSource = TorchvisionWeights.LoadInto(model.body, weightsPath);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         return model;
     }

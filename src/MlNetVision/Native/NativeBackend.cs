@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using TorchSharp;
 
 namespace MlNetVision.Native;
@@ -28,9 +27,19 @@ namespace MlNetVision.Native;
 public static class NativeBackend
 {
     private const string ShimFileName = "libLibTorchSharp.so";
-    private const string CpuBackendPackage = "libtorch-cpu-linux-x64";
     private const string CpuBackendVersion = "2.10.0";
     private static readonly string[] LibTorchFiles = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
+
+    /// <summary>The NuGet package of libtorch's CUDA build for Linux x64 (same libtorch version as <see cref="CpuBackendPackage"/>).</summary>
+    public const string CudaBackendPackage = "libtorch-cuda-12.8-linux-x64";
+
+    /// <summary>The NuGet package of libtorch's CPU build for Linux x64.</summary>
+    public const string CpuBackendPackage = "libtorch-cpu-linux-x64";
+
+    /// <summary>The libtorch version both backend packages must have (TorchSharp 0.107 is built against it).</summary>
+    public const string BackendVersion = CpuBackendVersion;
+
+    private static readonly string[] CudaLibTorchFiles = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
     private static readonly object Gate = new();
     private static NativeBackendStatus? _status;
 
@@ -41,7 +50,8 @@ public static class NativeBackend
     public static NativeBackendStatus? Status => _status;
 
     /// <summary>
-    /// Makes sure TorchSharp's CPU backend is loaded, applying the libstdc++ compatibility step when it is needed.
+    /// Makes sure TorchSharp's native backend (libtorch's CPU build, or its CUDA build when the application references
+    /// <see cref="CudaBackendPackage"/>) is loaded, applying the libstdc++ compatibility step when it is needed.
     /// Safe to call many times and from many threads; only the first call does work.
     /// </summary>
     /// <returns>What was found and done.</returns>
@@ -79,9 +89,12 @@ public static class NativeBackend
         var shim = FindNativeFile(ShimFileName, "torchsharp", null)
             ?? throw new NativeBackendException(
                 $"TorchSharp's native shim {ShimFileName} was not found next to the application or in the TorchSharp package. Reference the TorchSharp package (0.107.0).");
+        // The CPU and the CUDA packages both ship libtorch_cpu.so; the CUDA one also has libtorch_cuda.so beside it.
         var libTorchDir = FindNativeFile("libtorch_cpu.so", CpuBackendPackage, CpuBackendVersion) is { } cpu ? Path.GetDirectoryName(cpu) : null;
         if (libTorchDir is null)
             throw new NativeBackendException(MissingBackendMessage());
+        bool cudaBuild = File.Exists(Path.Combine(libTorchDir, "libtorch_cuda.so"));
+        var backend = cudaBuild ? CudaBackendPackage : CpuBackendPackage;
 
         var libStdCxx = FindLoadedOrSystemLibrary("libstdc++.so.6");
         var offered = libStdCxx is null ? [] : ElfVersionInfo.Read(libStdCxx).Definitions.ToHashSet(StringComparer.Ordinal);
@@ -94,7 +107,7 @@ public static class NativeBackend
         if (plan.ToMarkWeak.Count > 0)
         {
             loadedShim = WritePatchedCopy(shim, plan);
-            foreach (var lib in LibTorchFiles)
+            foreach (var lib in cudaBuild ? CudaLibTorchFiles : LibTorchFiles)
                 NativeLibrary.Load(Path.Combine(libTorchDir, lib));
             NativeLibrary.Load(loadedShim);
         }
@@ -107,14 +120,15 @@ public static class NativeBackend
         {
             throw new NativeBackendException(
                 $"TorchSharp's native backend failed to load even though its libstdc++ needs are met ({libStdCxx ?? "no libstdc++ found"}). " +
-                $"Check that {CpuBackendPackage} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
+                $"Check that {backend} {CpuBackendVersion} is referenced by the application and restored. Loader said: {FirstLine(e.Message)}", e);
         }
 
         DisableNnpack(Path.Combine(libTorchDir, "libtorch_cpu.so"));
 
         return new NativeBackendStatus(
             plan.ToMarkWeak.Count > 0 ? NativeCompatAction.PatchedCopyLoaded : NativeCompatAction.None,
-            shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList());
+            shim, loadedShim, libStdCxx, plan.ToMarkWeak.Select(n => n.Version).ToList())
+        { Backend = backend };
     }
 
     /// <summary>
@@ -187,7 +201,7 @@ public static class NativeBackend
     internal static string MissingBackendMessage() =>
         $"libtorch was not found: this application references TorchSharp but not its native backend. " +
         $"Add <PackageReference Include=\"{CpuBackendPackage}\" Version=\"{CpuBackendVersion}\" /> to the application project " +
-        "(or a libtorch-cuda-* package for an NVIDIA GPU; see README, 'Native backend').";
+        $"(or, for an NVIDIA GPU, <PackageReference Include=\"{CudaBackendPackage}\" Version=\"{CpuBackendVersion}\" />; see README, 'Native backend').";
 
     /// <summary>The folder under which the patched copy is cached: <see cref="CacheDirectoryVariable"/>, else <c>$XDG_CACHE_HOME/mlnetvision</c>, else <c>~/.cache/mlnetvision</c>.</summary>
     public static string CacheRoot()
@@ -241,87 +255,4 @@ public static class NativeBackend
     }
 
     private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
-}
-
-/// <summary>What <see cref="NativeBackend.EnsureLoaded"/> had to do.</summary>
-public enum NativeCompatAction
-{
-    /// <summary>Nothing: the system met every need of the shim (or the platform is not Linux x64).</summary>
-    None,
-
-    /// <summary>A copy of the shim with unused version needs marked weak was written to the cache and loaded.</summary>
-    PatchedCopyLoaded,
-}
-
-/// <summary>The outcome of loading the native backend.</summary>
-/// <param name="Action">What was done.</param>
-/// <param name="OriginalShim">The shim TorchSharp ships, when found.</param>
-/// <param name="LoadedShim">The patched copy that was loaded, when one was needed.</param>
-/// <param name="LibStdCxx">The libstdc++ the process uses.</param>
-/// <param name="WeakenedVersions">The version needs that were marked weak.</param>
-public sealed record NativeBackendStatus(
-    NativeCompatAction Action, string? OriginalShim, string? LoadedShim, string? LibStdCxx, IReadOnlyList<string> WeakenedVersions);
-
-/// <summary>Thrown when TorchSharp's native backend cannot be loaded; the message says what is missing and how to fix it.</summary>
-public sealed class NativeBackendException : Exception
-{
-    /// <summary>Creates the exception with a message that explains the failure.</summary>
-    public NativeBackendException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with a message and the loader's own error.</summary>
-    public NativeBackendException(string message, Exception inner) : base(message, inner) { }
-}
-
-/// <summary>
-/// The decision of the compatibility step as a pure function of the shim's needs and what the system offers:
-/// which unmet needs can be marked weak (no relocation uses them) and which cannot.
-/// </summary>
-public sealed class NativeCompatPlan
-{
-    private NativeCompatPlan(IReadOnlyList<ElfVersionNeed> toMarkWeak, IReadOnlyList<ElfVersionNeed> cannotHelp)
-    {
-        ToMarkWeak = toMarkWeak;
-        CannotHelp = cannotHelp;
-    }
-
-    /// <summary>Unmet needs that no relocation uses: safe to mark weak.</summary>
-    public IReadOnlyList<ElfVersionNeed> ToMarkWeak { get; }
-
-    /// <summary>Unmet needs that relocations use: only a newer library can satisfy them.</summary>
-    public IReadOnlyList<ElfVersionNeed> CannotHelp { get; }
-
-    /// <summary>Plans the step for <paramref name="shim"/> against the versions <paramref name="offered"/> by <paramref name="library"/>.</summary>
-    public static NativeCompatPlan Create(ElfVersionInfo shim, string library, IReadOnlySet<string> offered)
-    {
-        var unmet = shim.Needs.Where(n => n.Library == library && !n.IsWeak && !offered.Contains(n.Version)).ToList();
-        return new NativeCompatPlan(
-            unmet.Where(n => n.ReferencedSymbols.Count == 0).ToList(),
-            unmet.Where(n => n.ReferencedSymbols.Count > 0).ToList());
-    }
-
-    /// <summary>The message for a system this step cannot help.</summary>
-    public string DescribeFailure(string shim, string? libStdCxx, IReadOnlySet<string> offered)
-    {
-        var newest = offered.Where(v => v.StartsWith("GLIBCXX_", StringComparison.Ordinal))
-            .OrderBy(v => v, Comparer<string>.Create(CompareVersions)).LastOrDefault() ?? "none";
-        var sb = new StringBuilder();
-        sb.Append($"TorchSharp's native shim {shim} needs ");
-        sb.Append(string.Join(", ", CannotHelp.Select(n => $"{n.Version} (used by {string.Join(", ", n.ReferencedSymbols.Take(3))}{(n.ReferencedSymbols.Count > 3 ? ", ..." : "")})")));
-        sb.Append($" from libstdc++.so.6, but the system's {libStdCxx ?? "libstdc++ (not found)"} offers versions up to {newest}. ");
-        sb.Append("These symbols are really called, so the compatibility step cannot help. ");
-        sb.Append("Install a newer libstdc++6 (from GCC 13 or later, e.g. Debian 13 / Ubuntu 24.04), or use a TorchSharp build made for this system.");
-        return sb.ToString();
-    }
-
-    private static int CompareVersions(string a, string b)
-    {
-        static int[] Parts(string v) => v[(v.IndexOf('_') + 1)..].Split('.').Select(p => int.TryParse(p, out var i) ? i : 0).ToArray();
-        var (x, y) = (Parts(a), Parts(b));
-        for (int i = 0; i < Math.Max(x.Length, y.Length); i++)
-        {
-            int c = (i < x.Length ? x[i] : 0).CompareTo(i < y.Length ? y[i] : 0);
-            if (c != 0) return c;
-        }
-        return 0;
-    }
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MlNetVision.IO;
 using MlNetVision.Models;
 using Onnx;
 using TorchSharp;
@@ -215,7 +216,7 @@ public static class OnnxExporter
         using var scope = NewDisposeScope();
         var s = bn.weight!.detach().to_type(ScalarType.Float64) / (bn.running_var!.to_type(ScalarType.Float64) + bn.eps).sqrt();
         var weight = conv.weight!.detach().to_type(ScalarType.Float64) * s.reshape(-1, 1, 1, 1);
-        if (inputPermutation is not null) weight = weight.index_select(1, tensor(inputPermutation));
+        if (inputPermutation is not null) weight = weight.index_select(1, tensor(inputPermutation, device: weight.device));
         var bias = bn.bias!.detach().to_type(ScalarType.Float64) - bn.running_mean!.to_type(ScalarType.Float64) * s;
         if (conv.bias is { } convBias) bias = bias + convBias.detach().to_type(ScalarType.Float64) * s;
 
@@ -260,7 +261,7 @@ public static class OnnxExporter
                     break;
                 case Linear linear:
                     var weight = linear.weight!.detach().to_type(ScalarType.Float64);
-                    var bias = linear.bias is { } lb ? lb.detach().to_type(ScalarType.Float64) : zeros(weight.shape[0], dtype: ScalarType.Float64);
+                    var bias = linear.bias is { } lb ? lb.detach().to_type(ScalarType.Float64) : zeros(weight.shape[0], dtype: ScalarType.Float64, device: weight.device);
                     if (pending is { } bnFold)
                     {
                         // W·(s∘x + t) + c = (W·diag(s))·x + (W·t + c)
@@ -284,5 +285,5 @@ public static class OnnxExporter
     private static string Affine(OnnxGraphBuilder b, string x, (Tensor Scale, Tensor Shift) bn) =>
         b.Node("Add", [b.Node("Mul", [x, b.Initializer("bn_scale", Floats(bn.Scale), bn.Scale.shape)]), b.Initializer("bn_shift", Floats(bn.Shift), bn.Shift.shape)]);
 
-    private static float[] Floats(Tensor t) => t.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+    private static float[] Floats(Tensor t) => t.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
 }

@@ -1,3 +1,4 @@
+using MlNetVision.IO;
 using MlNetVision.Interpretation;
 using SkiaSharp;
 

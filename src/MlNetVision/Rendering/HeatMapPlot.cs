@@ -1,3 +1,4 @@
+using MlNetVision.IO;
 using System.Globalization;
 using MlNetVision.Interpretation;
 using SkiaSharp;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MlNetVision.Interpretation;
+using MlNetVision.IO;
 
 namespace MlNetVision.Rendering;
 

@@ -1,3 +1,4 @@
+using MlNetVision.IO;
 using OxyPlot;
 using SkiaSharp;
 

@@ -1,3 +1,4 @@
+using MlNetVision.IO;
 using MlNetVision.Training;
 using OxyPlot;
 using OxyPlot.Axes;

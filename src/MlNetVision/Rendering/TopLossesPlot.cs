@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlNetVision.Interpretation;
+using MlNetVision.IO;
 using SkiaSharp;
 
 namespace MlNetVision.Rendering;

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using MlNetVision.IO;
 using MlNetVision.Models;
 using MlNetVision.Native;
+using TorchSharp;
 
 namespace MlNetVision.Training;
 
@@ -43,9 +45,15 @@ public static class Checkpoint
         return ReadHeader(reader, path);
     }
 
-    /// <summary>Builds a model from the checkpoint at <paramref name="path"/> (no data bunch needed), in eval mode.</summary>
+    /// <summary>
+    /// Builds a model from the checkpoint at <paramref name="path"/> (no data bunch needed), in eval mode. The weights are
+    /// read on the CPU, whatever device they were trained on, then the model moves to <paramref name="device"/>.
+    /// </summary>
+    /// <param name="path">The <c>.ckpt</c> file.</param>
+    /// <param name="device"><c>cpu</c> (the default), <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (see <see cref="ComputeDevice"/>).</param>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of this library.</exception>
-    public static (VisionModel Model, CheckpointInfo Info) LoadModel(string path)
+    /// <exception cref="DeviceUnavailableException">A CUDA device was asked for and is not available.</exception>
+    public static (VisionModel Model, CheckpointInfo Info) LoadModel(string path, string device = "cpu")
     {
         NativeBackend.EnsureLoaded();
         using var stream = File.OpenRead(path);
@@ -53,6 +61,8 @@ public static class Checkpoint
         var info = ReadHeader(reader, path);
         var model = VisionModel.Create(Architectures.Get(info.Architecture), info.Classes.Length, pretrained: false, info.Head);
         model.load(reader);
+        model.WeightsSource = info.Weights ?? model.WeightsSource;
+        model.to(ComputeDevice.Resolve(device, out _));
         model.eval();
         return (model, info);
     }

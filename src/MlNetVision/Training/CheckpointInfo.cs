@@ -18,6 +18,12 @@ public sealed record CheckpointInfo(
     /// <summary>How images were brought to the square size (<c>Crop</c>, <c>Pad</c> or <c>Squish</c>); predictions should load images the same way.</summary>
     public string ResizeMethod { get; init; } = nameof(Data.ResizeMethod.Crop);
 
+    /// <summary>
+    /// Where the body's starting weights came from (<see cref="VisionModel.WeightsSource"/>): ML.NET's shipped ResNet18,
+    /// a torchvision weights file with its SHA-256, or random initialisation; <see langword="null"/> in older checkpoints.
+    /// </summary>
+    public string? Weights { get; init; }
+
     /// <summary>The head options to rebuild the model with.</summary>
     public HeadOptions Head => new() { HiddenSizes = HiddenSizes, Dropout = Dropout, ConcatPool = ConcatPool };
 }

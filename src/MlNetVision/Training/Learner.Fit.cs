@@ -115,10 +115,11 @@ public sealed partial class Learner
                 var sw = Stopwatch.StartNew();
                 var before = plan.StopOnNonFinite ? null : CloneWeights();
                 using var optBefore = plan.StopOnNonFinite ? null : Optimizer.Snapshot();
+                var restart = new EpochStart(State.Iteration, Data.Train.Epoch, Recorder.Mark());
                 try
                 {
                     foreach (var cb in callbacks) cb.BeforeEpoch(this);
-                    if (!TrainEpoch(callbacks, plan, ct)) throw Diverged(epoch, "training", before!, optBefore!);
+                    if (!TrainEpoch(callbacks, plan, ct, batches)) throw Diverged(epoch, "training", before!, optBefore!);
                     if (State.StopNow || !plan.Validate) { if (!State.StopNow) EndEpochWithoutValidation(callbacks, sw); continue; }
                     foreach (var cb in callbacks) cb.BeforeValidate(this);
                     var (validLoss, metrics) = RunValidation(callbacks, ct);
@@ -129,14 +130,17 @@ public sealed partial class Learner
                     foreach (var cb in callbacks) cb.AfterEpoch(this);
                     Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.Epoch, epoch, epochs, batches, batches, State.SmoothLoss, State.LastEpoch));
                 }
+                catch (Exception ex) when (Options.AutoBatchSize && before is not null && IsOutOfMemory(ex) && Data.BatchSize / 2 >= MinAutoBatchSize)
+                {
+                    HalveBatchAndRewind(epoch, epochs, restart, before, optBefore!);
+                    epoch--;
+                }
                 finally { if (before is not null) DisposeAll(before); }
             }
         }
         catch (Exception ex) when (IsOutOfMemory(ex))
         {
-            throw new InsufficientMemoryException(
-                $"Ran out of memory training {Model.Architecture.Name} on batches of {Data.BatchSize} images of {Data.ImageSize}x{Data.ImageSize}. " +
-                $"Use a smaller batch size (e.g. BatchSize = {Math.Max(1, Data.BatchSize / 2)}) or a smaller image size.", ex);
+            throw new InsufficientMemoryException(OutOfMemoryMessage(), ex);
         }
         finally
         {
@@ -153,7 +157,7 @@ public sealed partial class Learner
     }
 
     // Returns false when the loss became non-finite and the fit must fail (not for the learning-rate finder).
-    private bool TrainEpoch(LearnerCallback[] callbacks, FitPlan plan, CancellationToken ct)
+    private bool TrainEpoch(LearnerCallback[] callbacks, FitPlan plan, CancellationToken ct, int plannedBatches)
     {
         Model.train();
         State.Training = true;
@@ -167,13 +171,19 @@ public sealed partial class Learner
             using var scope = torch.NewDisposeScope();
             if (!batches.MoveNext()) return true;
             using var batch = batches.Current;
-            Optimizer.SetLearningRates(plan.LearningRates(State.Iteration));
-            Optimizer.SetMomentum(plan.Momentum(State.Iteration));
+            // The schedule was planned in batches of the fit's first batch size; after AutoBatchSize halved it, each
+            // planned step spans several smaller batches.
+            var step = State.Batches == plannedBatches ? State.Iteration
+                : (int)((long)State.Epoch * plannedBatches + (long)State.Batch * plannedBatches / State.Batches);
+            Optimizer.SetLearningRates(plan.LearningRates(step));
+            Optimizer.SetMomentum(plan.Momentum(step));
             foreach (var cb in callbacks) cb.BeforeBatch(this);
+            if (AllocationFailure?.Invoke(this) == true) RequestImpossibleAllocation();
+            var (images, labels) = OnDevice(batch);
             // call(), not forward(): TorchSharp runs the module's pre-forward and forward hooks only through call.
-            var output = Model.call(batch.Images);
-            var loss = nn.functional.cross_entropy(output, batch.Labels);
-            State.Loss = loss.ToSingle();
+            var output = Model.call(images);
+            var loss = nn.functional.cross_entropy(output, labels);
+            State.Loss = loss.cpu().ToSingle();
             if (!float.IsFinite(State.Loss) && !plan.StopOnNonFinite) return false;
             foreach (var cb in callbacks) cb.AfterLoss(this);
             if (!float.IsFinite(State.Loss))
@@ -215,13 +225,14 @@ public sealed partial class Learner
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
                 foreach (var cb in callbacks) cb.BeforeBatch(this);
-                var output = Model.call(batch.Images);
-                var batchSum = nn.functional.cross_entropy(output, batch.Labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+                var (images, labels) = OnDevice(batch);
+                var output = Model.call(images);
+                var batchSum = nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).cpu().item<double>();
                 lossSum += batchSum;
                 count += batch.Count;
                 State.Loss = (float)(batchSum / Math.Max(1, batch.Count));
                 foreach (var cb in callbacks) cb.AfterLoss(this);
-                foreach (var m in Metrics) m.Accumulate(output, batch.Labels);
+                foreach (var m in Metrics) m.Accumulate(output, labels);
                 foreach (var cb in callbacks) cb.AfterBatch(this);
                 Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.ValidationBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
                 State.Batch++;
@@ -239,6 +250,47 @@ public sealed partial class Learner
         return new TrainingDivergedException(
             $"The {phase} loss became NaN or infinite in epoch {epoch} (learning rates {lrs}). The learning rate is probably too high: " +
             "run LrFind and pick a smaller one. The weights were restored to what they were before this epoch.");
+    }
+
+    /// <summary>The smallest batch <see cref="LearnerOptions.AutoBatchSize"/> halves to (BatchNorm needs two images per batch).</summary>
+    public const int MinAutoBatchSize = 2;
+
+    /// <summary>
+    /// Test hook: asked before every training batch; when it answers <see langword="true"/> the learner asks libtorch for
+    /// an allocation no machine can satisfy, so libtorch's own allocator fails the step exactly as when a batch does not fit.
+    /// </summary>
+    internal Func<Learner, bool>? AllocationFailure { get; set; }
+
+    private static void RequestImpossibleAllocation()
+    {
+        using var tooBig = empty(1L << 62, dtype: ScalarType.Byte); // 4 EiB: libtorch's allocator refuses it
+    }
+
+    private string OutOfMemoryMessage()
+    {
+        int next = Math.Max(MinAutoBatchSize, Data.BatchSize / 2);
+        return $"Ran out of memory training {Model.Architecture.Name} on {Device} with batches of {Data.BatchSize} images of {Data.ImageSize}x{Data.ImageSize}. " +
+            $"Try a batch size of {next} (BatchSize = {next}; CLI --bs {next}) or a smaller image size, or set AutoBatchSize to halve it automatically.";
+    }
+
+    private readonly record struct EpochStart(int Iteration, int LoaderEpoch, Recorder.Position Recorded);
+
+    // AutoBatchSize: back to the weights, optimiser state, schedule step, shuffle and recorder of the epoch's start, at half the batch.
+    private void HalveBatchAndRewind(int epoch, int epochs, EpochStart start, Dictionary<string, Tensor> before, Optimizers.AdamWSnapshot optBefore)
+    {
+        int from = Data.BatchSize, to = from / 2;
+        RestoreWeights(before);
+        Optimizer.Restore(optBefore);
+        Optimizer.ZeroGrad();
+        Data.ChangeBatchSize(to);
+        Data.Train.Epoch = start.LoaderEpoch;
+        Recorder.Rewind(start.Recorded);
+        State.Iteration = start.Iteration;
+        State.TotalIterations = start.Iteration + (epochs - epoch) * TrainBatchesPerEpoch();
+        GC.Collect();
+        Options.Log?.WriteLine(
+            $"MlNetVision: out of memory with batches of {from} images of {Data.ImageSize}x{Data.ImageSize} on {Device} in epoch {epoch}: " +
+            $"AutoBatchSize halves the batch to {to} and restarts the epoch from the weights before it.");
     }
 
     internal static bool IsOutOfMemory(Exception ex) =>

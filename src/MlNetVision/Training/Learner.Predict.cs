@@ -38,7 +38,7 @@ public sealed partial class Learner
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         Model.eval();
-        var probs = nn.functional.softmax(Model.call(image.unsqueeze(0)), 1)[0].to_type(ScalarType.Float32).data<float>().ToArray();
+        var probs = nn.functional.softmax(Model.call(image.to(Device).unsqueeze(0)), 1)[0].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
         int index = Array.IndexOf(probs, probs.Max());
         return new Prediction(Classes[index], index, probs);
     }
@@ -96,9 +96,9 @@ public sealed partial class Learner
             using var scope = torch.NewDisposeScope();
             var indices = Enumerable.Range(start, Math.Min(loader.BatchSize, n - start)).ToArray();
             using var batch = loader.GetBatch(indices);
-            var p = probabilities(batch.Images).to_type(ScalarType.Float32).contiguous();
+            var p = probabilities(batch.Images.to(Device)).to_type(ScalarType.Float32).cpu().contiguous();
             var flat = p.data<float>().ToArray();
-            var labels = batch.Labels.data<long>().ToArray();
+            var labels = batch.Labels.cpu().data<long>().ToArray();
             for (int k = 0; k < indices.Length; k++)
             {
                 var row = new float[c];

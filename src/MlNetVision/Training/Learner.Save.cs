@@ -17,13 +17,14 @@ public sealed partial class Learner
         var head = Options.Head;
         var info = new CheckpointInfo(Model.Architecture.Name, Classes.ToArray(), Data.ImageSize, Model.Architecture.Normalization,
             head.HiddenSizes, head.Dropout, head.ConcatPool, DateTime.UtcNow)
-        { ResizeMethod = Data.ResizeMethod.ToString() };
+        { ResizeMethod = Data.ResizeMethod.ToString(), Weights = Model.WeightsSource };
         return Checkpoint.Write(CheckpointPath(name), Model, info);
     }
 
     /// <summary>
     /// Loads <c>Data.Path/models/<paramref name="name"/>.ckpt</c> into this learner's model in place (fastai
-    /// <c>learn.load('stage-1')</c>); the frozen state is kept and the optimiser's moving averages are reset.
+    /// <c>learn.load('stage-1')</c>) on whatever device it lives (tensors are read on the CPU, then copied); the frozen
+    /// state is kept and the optimiser's moving averages are reset.
     /// </summary>
     /// <exception cref="FileNotFoundException">No checkpoint of that name.</exception>
     /// <exception cref="CheckpointMismatchException">The checkpoint was made for another architecture, head or class list.</exception>

@@ -1,5 +1,6 @@
 using MlNetVision.Data;
 using MlNetVision.Models;
+using MlNetVision.Native;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Metrics;
 using MlNetVision.Training.Optimizers;
@@ -33,6 +34,10 @@ public sealed partial class Learner : IDisposable
         Data = data;
         Model = model;
         Options = options ?? new LearnerOptions();
+        // Before the optimiser takes the parameters: moving a module to another device replaces them.
+        Device = ComputeDevice.Resolve(Options.Device, out var device);
+        Options.Log?.WriteLine($"MlNetVision: {model.Architecture.Name} computes on {device}.");
+        model.to(Device);
         Metrics = Options.Metrics.ToArray();
         _layerGroups = model.LayerGroups();
         _batchNormParameters = model.named_modules()
@@ -49,6 +54,9 @@ public sealed partial class Learner : IDisposable
 
     /// <summary>The network (normalisation → body → head).</summary>
     public VisionModel Model { get; }
+
+    /// <summary>The device the model, the batches, the optimiser state and the metrics live on (from <see cref="LearnerOptions.Device"/>).</summary>
+    public Device Device { get; }
 
     /// <summary>The options the learner was created with.</summary>
     public LearnerOptions Options { get; }
@@ -97,6 +105,9 @@ public sealed partial class Learner : IDisposable
         foreach (var (name, value) in Model.state_dict())
             value.copy_(weights[name]);
     }
+
+    /// <summary>A batch's images and labels on <see cref="Device"/> (the loaders build them on the CPU); owned by the current dispose scope.</summary>
+    private (Tensor Images, Tensor Labels) OnDevice(ImageBatch batch) => (batch.Images.to(Device), batch.Labels.to(Device));
 
     internal static void DisposeAll(Dictionary<string, Tensor> weights)
     {

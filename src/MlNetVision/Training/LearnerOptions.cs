@@ -1,4 +1,5 @@
 using MlNetVision.Models;
+using MlNetVision.Native;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Metrics;
 using MlNetVision.Training.Optimizers;
@@ -14,6 +15,34 @@ public sealed class LearnerOptions
     /// <summary>Whether the body starts from the architecture's shipped weights (and the learner starts frozen).</summary>
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>cnn_learner(pretrained=True)</c>).</value>
     public bool Pretrained { get; set; } = true;
+
+    // Backbone weights, device and memory.
+
+    /// <summary>Default of <see cref="Device"/>.</summary>
+    public const string DefaultDevice = ComputeDevice.Auto;
+
+    /// <summary>
+    /// A torchvision state dict for the body — the <c>.pth</c> file torchvision publishes (e.g. <c>resnet50-0676ba61.pth</c>)
+    /// or the same as <c>.safetensors</c>; the learner then starts frozen, as with shipped weights. A file for another
+    /// architecture fails at creation with the tensor's name and both shapes; nothing is ever downloaded.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the architecture's shipped weights, or random weights (with a warning to <see cref="Log"/>) when it ships none.</value>
+    public string? Weights { get; set; }
+
+    /// <summary>Where the model, batches, optimiser state and metrics live: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (see <see cref="ComputeDevice"/>).</summary>
+    /// <value>The default value is <c>auto</c>: CUDA when it is available, else the CPU; the choice is written to <see cref="Log"/>.</value>
+    public string Device { get; set; } = DefaultDevice;
+
+    /// <summary>
+    /// When a batch does not fit in memory: halve the batch size and restart the epoch from the weights before it
+    /// (logged), down to 2 images; otherwise the fit stops with an error naming the batch and image size and a batch size to try.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AutoBatchSize { get; set; }
+
+    /// <summary>Where warnings and notices go (the device chosen, training from scratch, a halved batch); <see langword="null"/> for silence.</summary>
+    /// <value>The default value is <see cref="Console.Error"/>.</value>
+    public TextWriter? Log { get; set; } = Console.Error;
 
     /// <summary>The validation metrics.</summary>
     /// <value>The default value is <c>[ErrorRate]</c> (lesson 1's <c>metrics=error_rate</c>; fastai's own default is none).</value>

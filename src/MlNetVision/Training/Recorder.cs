@@ -73,6 +73,21 @@ public sealed class Recorder : LearnerCallback
         return copy;
     }
 
+    /// <summary>Where the recording stands (batches, epochs, smoothing), for <see cref="Rewind"/>.</summary>
+    internal readonly record struct Position(int Batches, int Epochs, double MovingAverage, int Count);
+
+    internal Position Mark() => new(_losses.Count, _epochs.Count, _movingAverage, _count);
+
+    /// <summary>Forgets what was recorded after <paramref name="position"/> (an epoch that AutoBatchSize restarts).</summary>
+    internal void Rewind(Position position)
+    {
+        static void Cut<T>(List<T> list, int count) => list.RemoveRange(count, list.Count - count);
+        Cut(_losses, position.Batches); Cut(_smoothLosses, position.Batches); Cut(_lrs, position.Batches); Cut(_moms, position.Batches);
+        Cut(_epochs, position.Epochs); Cut(_epochEnds, position.Epochs);
+        _movingAverage = position.MovingAverage;
+        _count = position.Count;
+    }
+
     /// <inheritdoc/>
     public override void BeforeFit(Learner learner)
     {

@@ -125,6 +125,14 @@ public class VisionClassifierTrainerTests
     }
 
     [Fact]
+    public void Should_RefuseAtConstruction_When_TheDeviceIsNotADevice()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new MLContext().MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions { Device = "gpu" }));
+        Assert.Contains("Unknown device 'gpu'. Use cpu, cuda, cuda:N or auto.", error.Message);
+    }
+
+    [Fact]
     public void Should_DocumentEveryDefault_When_OptionsAreCreated()
     {
         var o = new VisionClassifierOptions();
@@ -135,6 +143,9 @@ public class VisionClassifierTrainerTests
         Assert.Equal("PredictedLabel", o.PredictedLabelColumnName);
         Assert.Equal("resnet18-mlnet", o.Architecture);
         Assert.True(o.Pretrained);
+        Assert.Null(o.Weights);
+        Assert.Equal("auto", o.Device);
+        Assert.False(o.AutoBatchSize);
         Assert.Equal(4, o.FrozenEpochs);
         Assert.Equal(LearningRate.Slice(3e-3), o.FrozenLearningRate);
         Assert.Equal(2, o.UnfrozenEpochs);

@@ -327,6 +327,11 @@ public sealed class LearnerTests : IDisposable
         Assert.Same(Console.Out, o.ProgressWriter);
         Assert.Equal([512], o.Head.HiddenSizes);
         Assert.Equal(0.9, o.Optimizer.Beta1);
+        Assert.Null(o.Weights);
+        Assert.Equal("auto", o.Device);
+        Assert.Equal(LearnerOptions.DefaultDevice, o.Device);
+        Assert.False(o.AutoBatchSize);
+        Assert.Same(Console.Error, o.Log);
     }
 
     private sealed class EventLog : LearnerCallback

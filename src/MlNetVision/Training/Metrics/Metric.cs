@@ -29,7 +29,7 @@ public abstract class Metric
         var n = targets.shape[0];
         if (n == 0) return;
         using var scope = NewDisposeScope();
-        _sum += Compute(output, targets).to_type(ScalarType.Float64).item<double>() * n;
+        _sum += Compute(output, targets).to_type(ScalarType.Float64).cpu().item<double>() * n;
         _count += n;
     }
 
