@@ -164,7 +164,7 @@ public sealed partial class Learner
             Optimizer.SetMomentum(momAt(State.Iteration));
             foreach (var cb in callbacks) cb.BeforeBatch(this);
             var output = Model.forward(batch.Images);
-            var loss = nn.functional.cross_entropy(output, batch.Labels);
+            var loss = Options.Loss.Compute(output, batch.Labels);
             State.Loss = loss.ToSingle();
             if (!float.IsFinite(State.Loss) && !stopOnNonFinite) return false;
             foreach (var cb in callbacks) cb.AfterLoss(this);
@@ -205,7 +205,7 @@ public sealed partial class Learner
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
                 var output = Model.forward(batch.Images);
-                lossSum += nn.functional.cross_entropy(output, batch.Labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+                lossSum += Options.Loss.Compute(output, batch.Labels, nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
                 count += batch.Count;
                 foreach (var m in Metrics) m.Accumulate(output, batch.Labels);
                 progress?.AfterValidationBatch(this);
