@@ -10,7 +10,7 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliApp app)
     {
-        var model = new Argument<string>("model") { Description = "The model.zip written by train." };
+        var model = new Argument<string>("model") { Description = "The model.zip (or the model.ckpt checkpoint) written by train." };
         var data = new Argument<string>("data") { Description = "Labelled images: a folder of class folders (its valid/ folder if it has one) or a CSV of file,label rows." };
         var report = new Option<string?>("--report") { Description = "Path of the HTML report (default: evaluation.html next to the model).", HelpName = "file" };
         var top = CommonOptions.IntOption("--top", "How many most-confused pairs to print.", 10, 1, 10_000, "n");

@@ -10,7 +10,7 @@ public static class PredictCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliApp app)
     {
-        var model = new Argument<string>("model") { Description = "The model.zip written by train." };
+        var model = new Argument<string>("model") { Description = "The model.zip (or the model.ckpt checkpoint) written by train." };
         var input = new Argument<string>("input") { Description = "An image file, or a folder whose images (in any subfolder) are predicted." };
         var json = new Option<bool>("--json") { Description = "Write a JSON array instead of text." };
         var top = CommonOptions.IntOption("--top", "How many classes to list per image, most probable first.", 1, 1, 1000, "k");

@@ -1,13 +1,14 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.Cli.Running;
+using MlNetVision.Training;
 
 namespace MlNetVision.Cli.Scoring;
 
 /// <summary>
 /// A model.zip loaded with stock ML.NET (<c>mlContext.Model.Load</c>): checks it is an image classifier with an
 /// <c>ImagePath</c> input, a <c>Score</c> vector and a <c>PredictedLabel</c> key whose key values are the class names,
-/// and scores image files with it.
+/// and scores image files with it. A <c>.ckpt</c> checkpoint is scored by the library's <see cref="VisionPredictor"/> instead.
 /// </summary>
 public sealed class ScoringModel
 {
@@ -25,6 +26,17 @@ public sealed class ScoringModel
         Classes = classes;
     }
 
+    private readonly VisionPredictor? _checkpoint;
+
+    private ScoringModel(VisionPredictor checkpoint, string path)
+    {
+        _ml = new MLContext(seed: 0);
+        _model = null!;
+        _checkpoint = checkpoint;
+        Path = path;
+        Classes = checkpoint.Classes;
+    }
+
     /// <summary>The model file.</summary>
     public string Path { get; }
 
@@ -35,6 +47,7 @@ public sealed class ScoringModel
     /// <exception cref="CliException">The file is not an ML.NET model, or not an image classifier with the expected columns (exit 5).</exception>
     public static ScoringModel Load(string path)
     {
+        if (string.Equals(System.IO.Path.GetExtension(path), Checkpoint.Extension, StringComparison.OrdinalIgnoreCase)) return LoadCheckpoint(path);
         var ml = new MLContext(seed: 0);
         ITransformer model;
         DataViewSchema inputSchema;
@@ -73,6 +86,7 @@ public sealed class ScoringModel
     /// <summary>The class probabilities of each image, in input order (images must be readable: check them first).</summary>
     public float[][] Score(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
     {
+        if (_checkpoint is not null) return ScoreCheckpoint(imagePaths, cancellation);
         var input = _ml.Data.LoadFromEnumerable(imagePaths.Select(p => new ImageInput { ImagePath = p }).ToList());
         var scored = _model.Transform(input);
         var result = new List<float[]>(imagePaths.Count);
@@ -86,6 +100,25 @@ public sealed class ScoringModel
             result.Add(buffer.DenseValues().ToArray());
         }
         return result.ToArray();
+    }
+
+    private static ScoringModel LoadCheckpoint(string path)
+    {
+        try
+        {
+            return new ScoringModel(VisionPredictor.Load(path), path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw CliException.ModelMismatch($"'{path}' is not a checkpoint written by 'mlnet-vision train' that can be loaded ({FirstLine(e.Message)}).", e);
+        }
+    }
+
+    private float[][] ScoreCheckpoint(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
+    {
+        var scored = _checkpoint!.PredictFiles(imagePaths, cancellationToken: cancellation);
+        if (scored.Skipped.Count > 0) throw CliException.BadData($"Cannot read image {scored.Skipped[0]}");
+        return scored.Items.Select(i => i.Prediction.Probabilities).ToArray();
     }
 
     private static string FirstLine(string message)
