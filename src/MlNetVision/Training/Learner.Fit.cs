@@ -162,9 +162,10 @@ public sealed partial class Learner
             using var batch = batches.Current;
             Optimizer.SetLearningRates(lrAt(State.Iteration));
             Optimizer.SetMomentum(momAt(State.Iteration));
+            State.BeginBatch(batch.Images, batch.Labels);
             foreach (var cb in callbacks) cb.BeforeBatch(this);
-            var output = Model.forward(batch.Images);
-            var loss = Options.Loss.Compute(output, batch.Labels);
+            var output = Model.forward(State.Images!);
+            var loss = (State.BatchLoss ?? Options.Loss).Compute(output, State.Labels!);
             State.Loss = loss.ToSingle();
             if (!float.IsFinite(State.Loss) && !stopOnNonFinite) return false;
             foreach (var cb in callbacks) cb.AfterLoss(this);
@@ -174,11 +175,15 @@ public sealed partial class Learner
                 State.RequestStop("the loss is not finite", immediately: true);
                 return true;
             }
-            Optimizer.ZeroGrad();
-            loss.backward();
+            if (!State.StepSkipped) Optimizer.ZeroGrad(); // a skipped step keeps its gradients (fastai GradientAccumulation)
+            State.StepSkipped = false;
+            (State.LossScale == 1 ? loss : loss.mul(State.LossScale)).backward();
             foreach (var cb in callbacks) cb.AfterBackward(this);
-            Optimizer.Step();
-            foreach (var cb in callbacks) cb.AfterStep(this);
+            if (!State.StepSkipped)
+            {
+                Optimizer.Step();
+                foreach (var cb in callbacks) cb.AfterStep(this);
+            }
             foreach (var cb in callbacks) cb.AfterBatch(this);
             Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.TrainingBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
             State.Iteration++;
