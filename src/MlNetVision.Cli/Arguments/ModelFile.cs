@@ -4,7 +4,7 @@ namespace MlNetVision.Cli.Arguments;
 public static class ModelFile
 {
     /// <summary>The <c>model</c> argument: a model.zip written by <c>train</c> (or the folder holding it).</summary>
-    public static System.CommandLine.Argument<string> Argument() => new("model") { Description = "The model.zip written by train." };
+    public static System.CommandLine.Argument<string> Argument() => new("model") { Description = "The model.zip (or the model.ckpt checkpoint) written by train." };
 
     /// <summary>The full path of an existing model file.</summary>
     /// <exception cref="Running.CliException">The file does not exist (exit 3), or it is a folder (exit 3).</exception>

@@ -44,7 +44,7 @@ public static class EvaluateRunner
         if (readable.Count == 0) throw CliException.BadData($"No readable image in '{input.Path}'.");
 
         output.Status($"Scoring {readable.Count} images from {input.Path} ({images.Description}) with {modelPath} ...");
-        var interpretation = ClassificationInterpretation.FromDataView(model.Score(readable), cancellationToken: cancellation);
+        var interpretation = model.Interpret(readable, cancellation);
 
         output.Heading("Evaluation");
         output.Fact("model", modelPath);

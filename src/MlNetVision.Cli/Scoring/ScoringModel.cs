@@ -2,13 +2,15 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetVision.Cli.Running;
 using MlNetVision.Data;
+using MlNetVision.Interpretation;
+using MlNetVision.Training;
 
 namespace MlNetVision.Cli.Scoring;
 
 /// <summary>
 /// A model.zip loaded with stock ML.NET (<c>mlContext.Model.Load</c>): checks it is an image classifier with an
 /// <c>ImagePath</c> input, a <c>Score</c> vector and a <c>PredictedLabel</c> key whose key values are the class names,
-/// and scores image files with it.
+/// and scores image files with it. A <c>.ckpt</c> checkpoint is scored by the library's <see cref="VisionPredictor"/> instead.
 /// </summary>
 public sealed class ScoringModel
 {
@@ -26,6 +28,17 @@ public sealed class ScoringModel
         Classes = classes;
     }
 
+    private readonly VisionPredictor? _checkpoint;
+
+    private ScoringModel(VisionPredictor checkpoint, string path)
+    {
+        _ml = new MLContext(seed: 0);
+        _model = null!;
+        _checkpoint = checkpoint;
+        Path = path;
+        Classes = checkpoint.Classes;
+    }
+
     /// <summary>The model file.</summary>
     public string Path { get; }
 
@@ -36,6 +49,7 @@ public sealed class ScoringModel
     /// <exception cref="CliException">The file is not an ML.NET model, or not an image classifier with the expected columns (exit 5).</exception>
     public static ScoringModel Load(string path)
     {
+        if (string.Equals(System.IO.Path.GetExtension(path), Checkpoint.Extension, StringComparison.OrdinalIgnoreCase)) return LoadCheckpoint(path);
         var ml = new MLContext(seed: 0);
         ITransformer model;
         DataViewSchema inputSchema;
@@ -74,6 +88,7 @@ public sealed class ScoringModel
     /// <summary>The class probabilities of each image, in input order (images must be readable: check them first).</summary>
     public float[][] Score(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
     {
+        if (_checkpoint is not null) return ScoreCheckpoint(imagePaths, cancellation);
         var scored = Transform(imagePaths.Select(p => new ImageInput { ImagePath = p }));
         var result = new List<float[]>(imagePaths.Count);
         using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
@@ -95,8 +110,40 @@ public sealed class ScoringModel
     public IDataView Score(IReadOnlyList<LabelledFile> images) =>
         Transform(images.Select(f => new LabelledImageInput { ImagePath = f.Path, Label = f.Label }));
 
+    /// <summary>
+    /// Scores labelled images and interprets the result: the Score column of model.zip through
+    /// <see cref="ClassificationInterpretation.FromDataView"/>, or the checkpoint's probabilities through
+    /// <see cref="ClassificationInterpretation.FromPredictions(IReadOnlyList{string}, float[][], int[], float[], ItemImageSource)"/>.
+    /// </summary>
+    public ClassificationInterpretation Interpret(IReadOnlyList<LabelledFile> images, CancellationToken cancellation)
+    {
+        if (_checkpoint is null) return ClassificationInterpretation.FromDataView(Score(images), cancellationToken: cancellation);
+        var probabilities = ScoreCheckpoint(images.Select(f => f.Path).ToList(), cancellation);
+        var targets = images.Select(f => Classes.ToList().IndexOf(f.Label)).ToArray();
+        return ClassificationInterpretation.FromPredictions(Classes, probabilities, targets, items: ItemImageSource.FromPaths(images.Select(f => f.Path).ToList()));
+    }
+
     private IDataView Transform<T>(IEnumerable<T> rows) where T : class =>
         _model.Transform(_ml.Data.LoadFromEnumerable(rows.ToList()));
+
+    private static ScoringModel LoadCheckpoint(string path)
+    {
+        try
+        {
+            return new ScoringModel(VisionPredictor.Load(path), path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw CliException.ModelMismatch($"'{path}' is not a checkpoint written by 'mlnet-vision train' that can be loaded ({FirstLine(e.Message)}).", e);
+        }
+    }
+
+    private float[][] ScoreCheckpoint(IReadOnlyList<string> imagePaths, CancellationToken cancellation)
+    {
+        var scored = _checkpoint!.PredictFiles(imagePaths, cancellationToken: cancellation);
+        if (scored.Skipped.Count > 0) throw CliException.BadData($"Cannot read image {scored.Skipped[0]}");
+        return scored.Items.Select(i => i.Prediction.Probabilities).ToArray();
+    }
 
     private static string FirstLine(string message)
     {

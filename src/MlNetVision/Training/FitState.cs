@@ -1,4 +1,6 @@
+using MlNetVision.Training.Losses;
 using MlNetVision.Training.Optimizers;
+using static TorchSharp.torch;
 
 namespace MlNetVision.Training;
 
@@ -44,6 +46,38 @@ public sealed class FitState
     /// <summary>The optimiser driving this fit.</summary>
     public AdamW? Optimizer { get; internal set; }
 
+    /// <summary>
+    /// The current training batch's images, float32 <c>[B, 3, H, W]</c> (fastai <c>learn.xb</c>); a <c>BeforeBatch</c>
+    /// callback may replace them with a tensor made in the step's dispose scope (MixUp does). Valid during a training batch only.
+    /// </summary>
+    public Tensor? Images { get; set; }
+
+    /// <summary>The current training batch's int64 class indices <c>[B]</c> (fastai <c>learn.yb</c>); valid during a training batch only.</summary>
+    public Tensor? Labels { get; set; }
+
+    /// <summary>The loss of the current training batch when not <see cref="LearnerOptions.Loss"/>; set in <c>BeforeBatch</c> (MixUp does), reset every batch.</summary>
+    public LossFunction? BatchLoss { get; set; }
+
+    /// <summary>
+    /// Multiplies the loss before the backward pass of the current batch (fastai <c>GradientAccumulation</c> divides
+    /// <c>loss_grad</c>); set in <c>AfterLoss</c>, reset to 1 every batch. <see cref="Loss"/> stays unscaled.
+    /// </summary>
+    public double LossScale { get; set; } = 1;
+
+    /// <summary>Whether the optimiser step of the current batch is skipped; the gradients are then kept and the next batch adds to them.</summary>
+    public bool StepSkipped { get; internal set; }
+
+    /// <summary>Skips the optimiser step of the current batch and keeps its gradients (fastai <c>CancelStepException</c>); call it in <c>AfterBackward</c>.</summary>
+    public void SkipStep() => StepSkipped = true;
+
+    internal void BeginBatch(Tensor images, Tensor labels)
+    {
+        Images = images;
+        Labels = labels;
+        BatchLoss = null;
+        LossScale = 1;
+    }
+
     /// <summary>Asks the loop to stop: at the end of the current epoch, or right after the current batch when <paramref name="immediately"/>.</summary>
     public void RequestStop(string reason, bool immediately = false)
     {
@@ -65,5 +99,10 @@ public sealed class FitState
         StopReason = null;
         StopNow = false;
         LastEpoch = null;
+        Images = null;
+        Labels = null;
+        BatchLoss = null;
+        LossScale = 1;
+        StepSkipped = false;
     }
 }

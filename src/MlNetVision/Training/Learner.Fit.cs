@@ -177,12 +177,13 @@ public sealed partial class Learner
                 : (int)((long)State.Epoch * plannedBatches + (long)State.Batch * plannedBatches / State.Batches);
             Optimizer.SetLearningRates(plan.LearningRates(step));
             Optimizer.SetMomentum(plan.Momentum(step));
+            var (images, labels) = OnDevice(batch);
+            State.BeginBatch(images, labels);
             foreach (var cb in callbacks) cb.BeforeBatch(this);
             if (AllocationFailure?.Invoke(this) == true) RequestImpossibleAllocation();
-            var (images, labels) = OnDevice(batch);
             // call(), not forward(): TorchSharp runs the module's pre-forward and forward hooks only through call.
-            var output = Model.call(images);
-            var loss = nn.functional.cross_entropy(output, labels);
+            var output = Model.call(State.Images!);
+            var loss = (State.BatchLoss ?? Options.Loss).Compute(output, State.Labels!);
             State.Loss = loss.cpu().ToSingle();
             if (!float.IsFinite(State.Loss) && !plan.StopOnNonFinite) return false;
             foreach (var cb in callbacks) cb.AfterLoss(this);
@@ -192,11 +193,15 @@ public sealed partial class Learner
                 State.RequestStop("the loss is not finite", immediately: true);
                 return true;
             }
-            Optimizer.ZeroGrad();
-            loss.backward();
+            if (!State.StepSkipped) Optimizer.ZeroGrad(); // a skipped step keeps its gradients (fastai GradientAccumulation)
+            State.StepSkipped = false;
+            (State.LossScale == 1 ? loss : loss.mul(State.LossScale)).backward();
             foreach (var cb in callbacks) cb.AfterBackward(this);
-            Optimizer.Step();
-            foreach (var cb in callbacks) cb.AfterStep(this);
+            if (!State.StepSkipped)
+            {
+                Optimizer.Step();
+                foreach (var cb in callbacks) cb.AfterStep(this);
+            }
             foreach (var cb in callbacks) cb.AfterBatch(this);
             Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.TrainingBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
             State.Iteration++;
@@ -227,7 +232,7 @@ public sealed partial class Learner
                 foreach (var cb in callbacks) cb.BeforeBatch(this);
                 var (images, labels) = OnDevice(batch);
                 var output = Model.call(images);
-                var batchSum = nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).cpu().item<double>();
+                var batchSum = Options.Loss.Compute(output, labels, nn.Reduction.Sum).to_type(ScalarType.Float64).cpu().item<double>();
                 lossSum += batchSum;
                 count += batch.Count;
                 State.Loss = (float)(batchSum / Math.Max(1, batch.Count));

@@ -36,11 +36,7 @@ public sealed partial class Learner
     public Prediction Predict(Tensor image)
     {
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        Model.eval();
-        var probs = nn.functional.softmax(Model.call(image.to(Device).unsqueeze(0)), 1)[0].to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-        int index = Array.IndexOf(probs, probs.Max());
-        return new Prediction(Classes[index], index, probs);
+        return ModelInference.ToPrediction(ModelInference.Probabilities(Model, image.unsqueeze(0))[0], Classes);
     }
 
     /// <summary>

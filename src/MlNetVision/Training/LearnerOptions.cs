@@ -1,6 +1,7 @@
 using MlNetVision.Models;
 using MlNetVision.Native;
 using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Losses;
 using MlNetVision.Training.Metrics;
 using MlNetVision.Training.Optimizers;
 
@@ -55,6 +56,11 @@ public sealed class LearnerOptions
     /// <summary>Adam's hyper-parameters.</summary>
     /// <value>The default value is betas (0.9, 0.99), eps 1e-8 (see <see cref="AdamWOptions"/>).</value>
     public AdamWOptions Optimizer { get; set; } = new();
+
+    /// <summary>The training loss, also used for the validation loss (fastai <c>loss_func</c>).</summary>
+    /// <value>The default value is <see cref="CrossEntropyFlat"/>, plain cross-entropy (fastai <c>cnn_learner</c> for
+    /// single-label data); <see cref="LabelSmoothingCrossEntropy"/> is fastai v2's label smoothing.</value>
+    public LossFunction Loss { get; set; } = new CrossEntropyFlat();
 
     /// <summary>Whether BatchNorm layers stay trainable in frozen layer groups.</summary>
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>train_bn=True</c>).</value>

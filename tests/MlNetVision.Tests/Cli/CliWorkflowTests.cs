@@ -207,4 +207,74 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
         Assert.True(r.ExitCode == 5, r.ToString());
         Assert.Equal($"error: '{report}' is not an ML.NET model.zip that can be loaded (Failed to open a zip archive). Use the model.zip written by 'mlnet-vision train'.", r.StdErr.Trim());
     }
+
+    [Fact]
+    public async Task Should_PredictSameProbabilities_When_ModelIsTheCheckpoint()
+    {
+        var checkpoint = Path.Combine(trained.ModelDir, "model.ckpt");
+        _ = TrainResult;
+        var folder = Path.Combine(CliSample.Folder, "valid");
+        var zip = await CliProcess.RunAsync(trained.Root, Limit, "predict", trained.ModelZip, folder, "--json", "--top", "10");
+        var ckpt = await CliProcess.RunAsync(trained.Root, Limit, "predict", checkpoint, folder, "--json", "--top", "10");
+        Assert.True(zip.ExitCode == 0, zip.ToString());
+        Assert.True(ckpt.ExitCode == 0, ckpt.ToString());
+
+        static Dictionary<string, Dictionary<string, float>> Read(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.EnumerateArray().ToDictionary(i => i.GetProperty("image").GetString()!,
+                i => i.GetProperty("top").EnumerateArray().ToDictionary(t => t.GetProperty("class").GetString()!, t => t.GetProperty("probability").GetSingle()));
+        }
+        var (viaZip, viaCkpt) = (Read(zip.StdOut), Read(ckpt.StdOut));
+        Assert.Equal(300, viaZip.Count);
+        Assert.Equal(viaZip.Keys.Order(), viaCkpt.Keys.Order());
+        float maxDiff = 0;
+        foreach (var (image, probs) in viaZip)
+        {
+            Assert.Equal(10, viaCkpt[image].Count);
+            foreach (var (c, p) in probs) maxDiff = Math.Max(maxDiff, Math.Abs(p - viaCkpt[image][c]));
+        }
+        Assert.True(maxDiff <= 1e-4f, $"model.zip and model.ckpt differ by {maxDiff} in some probability");
+    }
+
+    [Fact]
+    public async Task Should_EvaluateToSameFigures_When_ModelIsTheCheckpoint()
+    {
+        var checkpoint = Path.Combine(trained.ModelDir, "model.ckpt");
+        _ = TrainResult;
+        var folder = new TempFolder("evaluate-ckpt").Path;
+        try
+        {
+            var zip = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, CliSample.Folder, "--report", Path.Combine(folder, "zip.html"));
+            var ckpt = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", checkpoint, CliSample.Folder, "--report", Path.Combine(folder, "ckpt.html"));
+            Assert.True(zip.ExitCode == 0, zip.ToString());
+            Assert.True(ckpt.ExitCode == 0, ckpt.ToString());
+            Assert.Equal(300, CliSample.Fact(ckpt.StdOut, "images"));
+            foreach (var fact in new[] { "accuracy", "log_loss", "macro_f1" })
+                Assert.True(Math.Abs(CliSample.Fact(zip.StdOut, fact) - CliSample.Fact(ckpt.StdOut, fact)) <= 1e-4, $"{fact} differs\n{zip}\n{ckpt}");
+            Assert.True(File.Exists(Path.Combine(folder, "ckpt.html")), ckpt.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Should_ExitWithModelMismatch_When_CheckpointIsNotOne()
+    {
+        var folder = new TempFolder("bad-ckpt").Path;
+        try
+        {
+            var fake = Path.Combine(folder, "model.ckpt");
+            await File.WriteAllTextAsync(fake, "not a checkpoint at all");
+            var r = await CliProcess.RunAsync(trained.Root, Limit, "predict", fake, CliSample.Folder);
+            Assert.True(r.ExitCode == 5, r.ToString());
+            Assert.StartsWith($"error: '{fake}' is not a checkpoint written by 'mlnet-vision train'", r.StdErr.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
