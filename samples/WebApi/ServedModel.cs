@@ -23,6 +23,7 @@ public sealed class ServedModel : IDisposable
     private readonly MLContext _ml;
     private readonly ObjectPool<PredictionEngine<ImageRow, ScoreRow>> _engines;
     private readonly SemaphoreSlim _gate;
+    private readonly System.Collections.Concurrent.ConcurrentBag<PredictionEngine<ImageRow, ScoreRow>> _created = [];
 
     private ServedModel(MLContext ml, string path, string imageColumn, ITransformer scorer, SchemaDefinition input, IReadOnlyList<string> classNames, int concurrency)
     {
@@ -33,8 +34,9 @@ public sealed class ServedModel : IDisposable
         ClassNames = classNames;
         Concurrency = concurrency;
         _gate = new SemaphoreSlim(concurrency, concurrency);
-        var provider = new DefaultObjectPoolProvider { MaximumRetained = concurrency };
-        _engines = provider.Create(new EnginePolicy(ml, scorer, input));
+        // A plain DefaultObjectPool never disposes an engine it does not keep: disposing one PredictionEngine releases
+        // the ONNX session the others share (a later engine then fails inside ONNX Runtime). Engines die with the model.
+        _engines = new DefaultObjectPool<PredictionEngine<ImageRow, ScoreRow>>(new EnginePolicy(ml, scorer, input, _created), concurrency);
     }
 
     /// <summary>The model file served.</summary>
@@ -121,7 +123,7 @@ public sealed class ServedModel : IDisposable
         }
     }
 
-    /// <summary>The Score vector for one image, with a pooled engine, on the calling thread (no gate).</summary>
+    /// <summary>The Score vector for one image, with a pooled engine, on the calling thread (no gate: more concurrent callers than <see cref="Concurrency"/> create more engines, kept until <see cref="Dispose"/>).</summary>
     /// <param name="image">The decoded image; the caller keeps ownership.</param>
     /// <returns>The class probabilities in <see cref="ClassNames"/> order.</returns>
     public float[] Score(MLImage image)
@@ -162,7 +164,7 @@ public sealed class ServedModel : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        (_engines as IDisposable)?.Dispose();
+        foreach (var engine in _created) engine.Dispose();
         _gate.Dispose();
     }
 
@@ -203,11 +205,16 @@ public sealed class ServedModel : IDisposable
         throw new InvalidDataException($"'{modelPath}': {ScoreRow.ColumnName} has no slot names and PredictedLabel no key values, so the classes are unknown.");
     }
 
-    /// <summary>Creates engines for the pool; every engine is kept.</summary>
-    private sealed class EnginePolicy(MLContext ml, ITransformer scorer, SchemaDefinition input) : PooledObjectPolicy<PredictionEngine<ImageRow, ScoreRow>>
+    /// <summary>Creates engines for the pool and remembers them, to dispose with the model; every engine is kept.</summary>
+    private sealed class EnginePolicy(MLContext ml, ITransformer scorer, SchemaDefinition input, System.Collections.Concurrent.ConcurrentBag<PredictionEngine<ImageRow, ScoreRow>> created)
+        : PooledObjectPolicy<PredictionEngine<ImageRow, ScoreRow>>
     {
-        public override PredictionEngine<ImageRow, ScoreRow> Create() =>
-            ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(scorer, ignoreMissingColumns: true, inputSchemaDefinition: input);
+        public override PredictionEngine<ImageRow, ScoreRow> Create()
+        {
+            var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(scorer, ignoreMissingColumns: true, inputSchemaDefinition: input);
+            created.Add(engine);
+            return engine;
+        }
 
         public override bool Return(PredictionEngine<ImageRow, ScoreRow> obj) => true;
     }
