@@ -20,6 +20,7 @@ internal static class BenchmarkProgram
           memory    resident memory per epoch over several epochs (must stay flat)
           loader    the data side alone: images/s of the loader at 64 and 224 px, cold and cached [images=1000]
           augment   ms per batch of 64 of each step of the batched augmentation at 64 and 224 px
+          serve     the Web API sample under concurrent load on loopback: requests/s, latency, statuses, RSS, vs offline scoring
           machine   prints the machine description only
 
         common options:
@@ -51,6 +52,7 @@ internal static class BenchmarkProgram
                 "infer" => InferBenchmark.Run(options),
                 "accuracy" => AccuracyBenchmark.Run(options),
                 "memory" => MemoryBenchmark.Run(options),
+                "serve" => ServeBenchmark.Run(options),
                 "machine" => 0,
                 _ => UnknownCase(args[0]),
             };
