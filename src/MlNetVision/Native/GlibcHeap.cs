@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+
+namespace MlNetVision.Native;
+
+/// <summary>
+/// The glibc heap policy the library applies once, when the native backend loads: a fixed mmap threshold, so that
+/// libtorch's large, short-lived buffers (activations, gradients, batches) are mapped and unmapped instead of being
+/// kept in glibc's heap after they are freed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// glibc raises its mmap threshold every time a mapped block is freed (up to 32 MiB on 64-bit), so after the first
+/// steps every activation of a CNN comes from the heap; freed, those blocks stay resident in the heap's arenas and
+/// fragment them. A fastai recipe (head epoch, LR finder, unfrozen epochs) on 12,000 Fashion-MNIST images at 48 px
+/// then held 5.8–7.4 GB resident while its tensors needed about 0.3 GB. A fixed threshold
+/// (<c>mallopt(M_MMAP_THRESHOLD)</c>, which also turns the dynamic adjustment off) returns each large block to the
+/// system when it is freed. Measurements and the options compared: docs/BENCHMARKS.md, "Memory at scale".
+/// </para>
+/// <para>
+/// Nothing is changed when the C library is not glibc, when <see cref="OptOutVariable"/> is <c>off</c>, or when the
+/// process already chose a policy through glibc's own variables (<c>MALLOC_MMAP_THRESHOLD_</c>,
+/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_ARENA_MAX</c>, <c>MALLOC_TOP_PAD_</c>, <c>GLIBC_TUNABLES</c>).
+/// </para>
+/// </remarks>
+public static class GlibcHeap
+{
+    /// <summary>The environment variable that turns the policy off: <c>MLNETVISION_GLIBC_HEAP=off</c> (or <c>0</c>, <c>false</c>).</summary>
+    public const string OptOutVariable = "MLNETVISION_GLIBC_HEAP";
+
+    /// <summary>Default of the mmap threshold the policy sets: 1 MiB (allocations of this size and above are mapped).</summary>
+    public const int DefaultMmapThresholdBytes = 1 << 20;
+
+    /// <summary>glibc's own variables; when any is set, the process has chosen its heap policy and the library keeps it.</summary>
+    internal static readonly string[] GlibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"];
+
+    private const int M_MMAP_THRESHOLD = -3;
+    private static readonly object Gate = new();
+    private static GlibcHeapPolicy? _applied;
+
+    /// <summary>What <see cref="ApplyDefaultPolicy"/> did, or <c>null</c> before it has run.</summary>
+    public static GlibcHeapPolicy? Applied => _applied;
+
+    /// <summary>
+    /// Applies the policy once per process (later calls return the first result). Called by
+    /// <see cref="NativeBackend.EnsureLoaded"/>.
+    /// </summary>
+    /// <returns>Whether the policy was applied and, if not, why.</returns>
+    public static GlibcHeapPolicy ApplyDefaultPolicy()
+    {
+        if (_applied is { } done) return done;
+        lock (Gate)
+        {
+            if (_applied is { } again) return again;
+            var reason = ReasonToSkip(Environment.GetEnvironmentVariable, IsGlibc());
+            var policy = reason is null && mallopt(M_MMAP_THRESHOLD, DefaultMmapThresholdBytes) == 1
+                ? new GlibcHeapPolicy(true, DefaultMmapThresholdBytes, null)
+                : new GlibcHeapPolicy(false, null, reason ?? "mallopt(M_MMAP_THRESHOLD) refused the value");
+            _applied = policy;
+            return policy;
+        }
+    }
+
+    /// <summary>
+    /// Why the policy would not be applied with these environment variables, or <c>null</c> when it would be.
+    /// </summary>
+    /// <param name="getVariable">Reads an environment variable (<see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
+    /// <param name="isGlibc">Whether the process runs on glibc.</param>
+    internal static string? ReasonToSkip(Func<string, string?> getVariable, bool isGlibc)
+    {
+        if (!isGlibc) return "the C library is not glibc";
+        if (getVariable(OptOutVariable) is { } value && value.Trim().ToLowerInvariant() is "off" or "0" or "false")
+            return $"{OptOutVariable}={value}";
+        foreach (var name in GlibcVariables)
+            if (!string.IsNullOrEmpty(getVariable(name))) return $"{name} is set: the process chose its own heap policy";
+        return null;
+    }
+
+    /// <summary>Returns the free memory at the top of glibc's heaps to the system (<c>malloc_trim(0)</c>); <c>false</c> when there was none, or not on glibc.</summary>
+    public static bool Trim()
+    {
+        if (!IsGlibc()) return false;
+        return malloc_trim(0) == 1;
+    }
+
+    /// <summary>glibc's heap statistics (<c>mallinfo2</c>), or <c>null</c> when not on glibc 2.33 or newer.</summary>
+    internal static MallocInfo? Statistics()
+    {
+        if (!IsGlibc()) return null;
+        try { return mallinfo2(); }
+        catch (EntryPointNotFoundException) { return null; }
+    }
+
+    private static bool IsGlibc()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
+        try { return gnu_get_libc_version() != IntPtr.Zero; }
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+    }
+
+    /// <summary>glibc's <c>struct mallinfo2</c> (every field a <c>size_t</c>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly struct MallocInfo
+    {
+        /// <summary>Bytes of the main heap obtained with sbrk.</summary>
+        public readonly nuint Arena;
+        /// <summary>Free chunks.</summary>
+        public readonly nuint OrdBlks;
+        /// <summary>Free fastbin blocks.</summary>
+        public readonly nuint SmBlks;
+        /// <summary>Blocks allocated with mmap.</summary>
+        public readonly nuint HBlks;
+        /// <summary>Bytes allocated with mmap.</summary>
+        public readonly nuint HBlkHd;
+        /// <summary>Unused (always 0).</summary>
+        public readonly nuint UsmBlks;
+        /// <summary>Bytes in free fastbin blocks.</summary>
+        public readonly nuint FsmBlks;
+        /// <summary>Bytes in use in the heap.</summary>
+        public readonly nuint UordBlks;
+        /// <summary>Free bytes in the heap.</summary>
+        public readonly nuint FordBlks;
+        /// <summary>Bytes at the top of the heap that trimming could release.</summary>
+        public readonly nuint KeepCost;
+    }
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int mallopt(int param, int value);
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int malloc_trim(nuint pad);
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern MallocInfo mallinfo2();
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern IntPtr gnu_get_libc_version();
+}

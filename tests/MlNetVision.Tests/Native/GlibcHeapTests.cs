@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using MlNetVision.Native;
+
+namespace MlNetVision.Tests.Native;
+
+public class GlibcHeapTests
+{
+    private const int Block = 4 << 20;
+
+    [Fact]
+    public void Should_MapEveryLargeBlock_When_TheBackendHasLoaded()
+    {
+        NativeBackend.EnsureLoaded();
+        var policy = GlibcHeap.Applied;
+        Assert.NotNull(policy);
+        Assert.True(policy.Applied, policy.SkippedBecause);
+        Assert.Equal(GlibcHeap.DefaultMmapThresholdBytes, policy.MmapThresholdBytes);
+
+        // glibc's default raises its mmap threshold above a mapped block once that block is freed, so from the second
+        // round on a 4 MiB block would come from the heap (and stay resident after free). With the fixed threshold
+        // every round maps it.
+        for (int round = 0; round < 3; round++)
+        {
+            var before = GlibcHeap.Statistics()!.Value;
+            var p = Marshal.AllocHGlobal(Block);
+            var during = GlibcHeap.Statistics()!.Value;
+            Marshal.FreeHGlobal(p);
+            var after = GlibcHeap.Statistics()!.Value;
+            Assert.True(during.HBlkHd - before.HBlkHd >= Block, $"round {round}: {during.HBlkHd - before.HBlkHd} more bytes mapped, expected at least {Block}");
+            Assert.True(during.HBlkHd - after.HBlkHd >= Block, $"round {round}: the freed block was not unmapped");
+        }
+    }
+
+    [Fact]
+    public void Should_KeepTheProcessesOwnPolicy_When_TheOptOutOrAGlibcVariableIsSet()
+    {
+        static Func<string, string?> Env(params (string Name, string Value)[] vars) => name => vars.FirstOrDefault(v => v.Name == name).Value;
+
+        Assert.Null(GlibcHeap.ReasonToSkip(Env(), isGlibc: true));
+        Assert.Null(GlibcHeap.ReasonToSkip(Env((GlibcHeap.OptOutVariable, "on")), isGlibc: true));
+        Assert.Contains("MLNETVISION_GLIBC_HEAP=off", GlibcHeap.ReasonToSkip(Env((GlibcHeap.OptOutVariable, "off")), isGlibc: true));
+        Assert.NotNull(GlibcHeap.ReasonToSkip(Env((GlibcHeap.OptOutVariable, "0")), isGlibc: true));
+        Assert.NotNull(GlibcHeap.ReasonToSkip(Env((GlibcHeap.OptOutVariable, "False")), isGlibc: true));
+        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES" })
+            Assert.Contains(name, GlibcHeap.ReasonToSkip(Env((name, "1")), isGlibc: true));
+        Assert.Contains("not glibc", GlibcHeap.ReasonToSkip(Env(), isGlibc: false));
+    }
+
+    [Fact]
+    public void Should_DefaultTheMmapThresholdTo1MiB_When_NothingIsConfigured()
+    {
+        Assert.Equal(1 << 20, GlibcHeap.DefaultMmapThresholdBytes);
+        Assert.Equal("MLNETVISION_GLIBC_HEAP", GlibcHeap.OptOutVariable);
+    }
+}
