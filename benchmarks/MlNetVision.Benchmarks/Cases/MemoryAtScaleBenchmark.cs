@@ -29,8 +29,8 @@ internal static class MemoryAtScaleBenchmark
           --max-cache-mib N      ImageDataBunchOptions.MaxCacheBytes in MiB (default: the library's 4 GiB); 0 decodes every batch
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
         The glibc heap policy is the library's default; set MLNETVISION_GLIBC_HEAP=off (or glibc's MALLOC_* variables)
-        to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state
-        and one batch's activations need.
+        to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
+        one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -94,7 +94,7 @@ internal static class MemoryAtScaleBenchmark
         return 0;
     }
 
-    /// <summary>What the recipe needs to hold: the image cache, the weights and buffers, their gradients, AdamW's two moments, one batch's activations.</summary>
+    /// <summary>What the recipe needs to hold: the image cache, the weights and buffers, their gradients, AdamW's two moments, one batch's activations, and the fit's divergence guard.</summary>
     private static List<(string What, long Bytes)> Needs(Learner learner, ImageDataBunch data, int size, int batch)
     {
         long cache = data.Train.IsCached ? 3L * size * size * (data.Train.Count + data.Valid.Count) : 0;
@@ -121,6 +121,8 @@ internal static class MemoryAtScaleBenchmark
             ("gradients (unfrozen)", parameters),
             ("AdamW state (two moments, unfrozen)", 2 * parameters),
             ($"activations of one batch of {batch} (what a train-mode forward keeps for backward)", activations),
+            // Learner.Fit copies the weights and AdamW's state at the start of every epoch, to restore them if the loss diverges.
+            ("the fit's per-epoch copy of the weights and AdamW state", parameters + buffers + 2 * parameters),
         ];
     }
 
