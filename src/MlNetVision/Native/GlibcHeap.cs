@@ -4,19 +4,23 @@ namespace MlNetVision.Native;
 
 /// <summary>
 /// The glibc heap policy the library applies once, when the native backend loads: a fixed mmap threshold, so that
-/// libtorch's large, short-lived buffers (activations, gradients, batches) are mapped and unmapped instead of being
-/// kept in glibc's heap after they are freed.
+/// large blocks (weights, gradients, optimiser state, the largest activations) are mapped and unmapped instead of
+/// pinning glibc's heap, where freed memory stays resident.
 /// </summary>
 /// <remarks>
 /// <para>
 /// glibc raises its mmap threshold every time a mapped block is freed (up to 32 MiB on 64-bit), so after the first
-/// steps every activation of a CNN comes from the heap; freed, those blocks stay resident in the heap's arenas and
-/// fragment them. A fastai recipe (head epoch, LR finder, unfrozen epochs) on 12,000 Fashion-MNIST images at 48 px
-/// then held 5.8–7.4 GB resident while its tensors needed about 0.3 GB. A fixed threshold
-/// (<c>mallopt(M_MMAP_THRESHOLD)</c>, which also turns the dynamic adjustment off) returns each large block to the
-/// system when it is freed. Measurements and the options compared: docs/BENCHMARKS.md, "Memory at scale".
+/// steps every block below that comes from the heap. Long-lived blocks (gradients and AdamW moments created on the
+/// first unfrozen step, weight copies) then sit between short-lived activations, and the heap's freed memory cannot
+/// go back: the lesson's recipe (head epoch, LR finder, unfrozen epochs) on 12,000 Fashion-MNIST images at 48 px held
+/// 3.6 GiB resident here (5.8–7.4 GB on another run) while it needs about 0.6 GiB. A fixed threshold
+/// (<c>mallopt(M_MMAP_THRESHOLD)</c>, which also turns the dynamic adjustment off) maps every block of that size or
+/// more and returns it when freed. The price is page faults: a mapped block is zeroed by the kernel at every use, so a
+/// lower threshold saves more memory and costs more time (1 MiB: a third less memory again, but steps up to 45 %
+/// slower). Measurements and the options compared: docs/BENCHMARKS.md, "Memory at scale".
 /// </para>
 /// <para>
+/// <see cref="OptOutVariable"/> set to a number of bytes uses that threshold instead (at least 64 KiB, at most 32 MiB).
 /// Nothing is changed when the C library is not glibc, when <see cref="OptOutVariable"/> is <c>off</c>, or when the
 /// process already chose a policy through glibc's own variables (<c>MALLOC_MMAP_THRESHOLD_</c>,
 /// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_ARENA_MAX</c>, <c>MALLOC_TOP_PAD_</c>, <c>GLIBC_TUNABLES</c>).
@@ -24,11 +28,17 @@ namespace MlNetVision.Native;
 /// </remarks>
 public static class GlibcHeap
 {
-    /// <summary>The environment variable that turns the policy off: <c>MLNETVISION_GLIBC_HEAP=off</c> (or <c>0</c>, <c>false</c>).</summary>
+    /// <summary>The environment variable that turns the policy off (<c>MLNETVISION_GLIBC_HEAP=off</c>, or <c>0</c>, <c>false</c>) or sets the threshold in bytes.</summary>
     public const string OptOutVariable = "MLNETVISION_GLIBC_HEAP";
 
-    /// <summary>Default of the mmap threshold the policy sets: 1 MiB (allocations of this size and above are mapped).</summary>
-    public const int DefaultMmapThresholdBytes = 1 << 20;
+    /// <summary>Default of the mmap threshold the policy sets: 4 MiB (allocations of this size and above are mapped).</summary>
+    public const int DefaultMmapThresholdBytes = 4 << 20;
+
+    /// <summary>The smallest threshold <see cref="OptOutVariable"/> may set: 64 KiB.</summary>
+    public const int MinMmapThresholdBytes = 64 << 10;
+
+    /// <summary>The largest threshold <see cref="OptOutVariable"/> may set: 32 MiB (glibc's own maximum on 64-bit).</summary>
+    public const int MaxMmapThresholdBytes = 32 << 20;
 
     /// <summary>glibc's own variables; when any is set, the process has chosen its heap policy and the library keeps it.</summary>
     internal static readonly string[] GlibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"];
@@ -52,8 +62,9 @@ public static class GlibcHeap
         {
             if (_applied is { } again) return again;
             var reason = ReasonToSkip(Environment.GetEnvironmentVariable, IsGlibc());
-            var policy = reason is null && mallopt(M_MMAP_THRESHOLD, DefaultMmapThresholdBytes) == 1
-                ? new GlibcHeapPolicy(true, DefaultMmapThresholdBytes, null)
+            var threshold = Threshold(Environment.GetEnvironmentVariable(OptOutVariable));
+            var policy = reason is null && mallopt(M_MMAP_THRESHOLD, threshold) == 1
+                ? new GlibcHeapPolicy(true, threshold, null)
                 : new GlibcHeapPolicy(false, null, reason ?? "mallopt(M_MMAP_THRESHOLD) refused the value");
             _applied = policy;
             return policy;
@@ -74,6 +85,11 @@ public static class GlibcHeap
             if (!string.IsNullOrEmpty(getVariable(name))) return $"{name} is set: the process chose its own heap policy";
         return null;
     }
+
+    /// <summary>The threshold for a value of <see cref="OptOutVariable"/>: a number of bytes within the limits, else <see cref="DefaultMmapThresholdBytes"/>.</summary>
+    internal static int Threshold(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+        && bytes >= MinMmapThresholdBytes && bytes <= MaxMmapThresholdBytes ? bytes : DefaultMmapThresholdBytes;
 
     /// <summary>Returns the free memory at the top of glibc's heaps to the system (<c>malloc_trim(0)</c>); <c>false</c> when there was none, or not on glibc.</summary>
     public static bool Trim()

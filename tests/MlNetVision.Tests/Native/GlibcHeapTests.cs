@@ -5,7 +5,7 @@ namespace MlNetVision.Tests.Native;
 
 public class GlibcHeapTests
 {
-    private const int Block = 4 << 20;
+    private const int Block = 8 << 20;
 
     [Fact]
     public void Should_MapEveryLargeBlock_When_TheBackendHasLoaded()
@@ -17,7 +17,7 @@ public class GlibcHeapTests
         Assert.Equal(GlibcHeap.DefaultMmapThresholdBytes, policy.MmapThresholdBytes);
 
         // glibc's default raises its mmap threshold above a mapped block once that block is freed, so from the second
-        // round on a 4 MiB block would come from the heap (and stay resident after free). With the fixed threshold
+        // round on an 8 MiB block would come from the heap (and stay resident after free). With the fixed threshold
         // every round maps it.
         for (int round = 0; round < 3; round++)
         {
@@ -47,9 +47,22 @@ public class GlibcHeapTests
     }
 
     [Fact]
-    public void Should_DefaultTheMmapThresholdTo1MiB_When_NothingIsConfigured()
+    public void Should_DefaultTheMmapThresholdTo4MiB_When_NothingIsConfigured()
     {
-        Assert.Equal(1 << 20, GlibcHeap.DefaultMmapThresholdBytes);
+        Assert.Equal(4 << 20, GlibcHeap.DefaultMmapThresholdBytes);
+        Assert.Equal(64 << 10, GlibcHeap.MinMmapThresholdBytes);
+        Assert.Equal(32 << 20, GlibcHeap.MaxMmapThresholdBytes);
         Assert.Equal("MLNETVISION_GLIBC_HEAP", GlibcHeap.OptOutVariable);
     }
+
+    [Theory]
+    [InlineData(null, 4 << 20)]
+    [InlineData("on", 4 << 20)]
+    [InlineData("1048576", 1 << 20)]
+    [InlineData("65536", 64 << 10)]
+    [InlineData("1024", 4 << 20)]
+    [InlineData("67108864", 4 << 20)]
+    [InlineData("-5", 4 << 20)]
+    public void Should_UseTheGivenThreshold_When_TheVariableIsANumberOfBytesWithinTheLimits(string? value, int expected) =>
+        Assert.Equal(expected, GlibcHeap.Threshold(value));
 }
