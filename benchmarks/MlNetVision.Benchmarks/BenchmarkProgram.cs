@@ -18,6 +18,7 @@ internal static class BenchmarkProgram
           infer     inference throughput and single-image latency: TorchSharp eval, ONNX through ML.NET, PyTorch eval
           accuracy  the lesson-1 recipe on the full Fashion-MNIST: test accuracy and wall time
           memory    resident memory per epoch over several epochs (must stay flat)
+          memory-scale  peak and per-stage resident memory of the lesson recipe on Fashion-MNIST at scale
           loader    the data side alone: images/s of the loader at 64 and 224 px, cold and cached [images=1000]
           augment   ms per batch of 64 of each step of the batched augmentation at 64 and 224 px
           serve     the Web API sample under concurrent load on loopback: requests/s, latency, statuses, RSS, vs offline scoring
@@ -53,6 +54,7 @@ internal static class BenchmarkProgram
                 "accuracy" => AccuracyBenchmark.Run(options),
                 "memory" => MemoryBenchmark.Run(options),
                 "serve" => ServeBenchmark.Run(options),
+                "memory-scale" => MemoryAtScaleBenchmark.Run(options),
                 "machine" => 0,
                 _ => UnknownCase(args[0]),
             };

@@ -159,6 +159,8 @@ public sealed partial class ImageDataBunch : IDisposable
         var all = train.Concat(valid).Concat(test ?? []).ToArray();
         var perImage = 3L * options.Size * options.Size * (options.ResizeMethod == ResizeMethod.Crop ? ImageLoader.MaxCachedAspect : 1);
         var keep = (long)(perImage * all.Length) <= options.MaxCacheBytes;
+        if (!keep)
+            lock (log) log.WriteLine(FormattableString.Invariant($"MlNetVision.Data warning: the image cache would need {perImage * all.Length / 1048576.0:N0} MiB for {all.Length:N0} images at {options.Size} px, more than MaxCacheBytes ({options.MaxCacheBytes / 1048576.0:N0} MiB): images are decoded again for every batch."));
         var decoded = new Tensor?[all.Length];
         var failures = new ConcurrentDictionary<int, string>();
         Parallel.For(0, all.Length, new ParallelOptions { MaxDegreeOfParallelism = options.NumWorkers }, i =>

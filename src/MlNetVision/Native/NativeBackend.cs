@@ -62,6 +62,7 @@ public static class NativeBackend
         lock (Gate)
         {
             if (_status is { } again) return again;
+            GlibcHeap.ApplyDefaultPolicy();
             var status = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.ProcessArchitecture == Architecture.X64
                 ? LoadOnLinux()
                 : LoadElsewhere();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -85,15 +84,6 @@ public class StockConsumerTests
         }
     }
 
-    private static string Run(string fileName, IEnumerable<string> arguments, string workingDirectory)
-    {
-        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} timed out"); }
-        Assert.True(process.ExitCode == 0, $"{fileName} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
-    }
+    private static string Run(string fileName, IEnumerable<string> arguments, string workingDirectory) =>
+        TestProcess.RunOk(fileName, arguments, workingDirectory);
 }

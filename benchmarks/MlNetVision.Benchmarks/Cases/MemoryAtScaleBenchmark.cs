@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetVision.Benchmarks.Measurement;
+using MlNetVision.Data;
+using MlNetVision.Models;
+using MlNetVision.Native;
+using MlNetVision.Training;
+using MlNetVision.Training.Callbacks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetVision.Benchmarks.Cases;
+
+/// <summary>
+/// Case 4b: resident memory through the lesson recipe at real scale (FromFolder → VisionLearner.Create → one frozen
+/// FitOneCycle → GetPreds → Unfreeze → LrFind → unfrozen FitOneCycle), with peak RSS (<c>VmHWM</c>), RSS and live
+/// tensors after every stage and epoch, and the bytes the data and the model need, to compare against.
+/// </summary>
+internal static class MemoryAtScaleBenchmark
+{
+    private const string Help = """
+        memory-scale: peak and per-stage resident memory of the lesson recipe on Fashion-MNIST folders.
+          --arch A               architecture (default resnet18-mlnet, pretrained)
+          --size N               image size (default 48), --batch N (default 64)
+          --train-per-class N    Fashion-MNIST training images per class (default 6000: all 60,000)
+          --valid-per-class N    validation images per class, from the test set (default 1000: all 10,000)
+          --unfrozen-epochs N    epochs of the unfrozen FitOneCycle (default 2)
+          --lr-find-iterations N LrFind batches (default 100)
+          --max-cache-mib N      ImageDataBunchOptions.MaxCacheBytes in MiB (default: the library's 4 GiB); 0 decodes every batch
+          --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
+        The glibc heap policy is opt-in; set MLNETVISION_GLIBC_HEAP=on (or a threshold in bytes; glibc's MALLOC_* variables)
+        to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
+        one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
+        """;
+
+    public static int Run(BenchmarkArguments args)
+    {
+        if (args.Help) { Console.WriteLine(Help); return 0; }
+        var arch = Architectures.Get(args.GetString("arch", Architectures.ResNet18MlNet.Name));
+        int size = args.GetInt("size", 48), batch = args.GetInt("batch", 64);
+        int trainPerClass = args.GetInt("train-per-class", 6000), validPerClass = args.GetInt("valid-per-class", 1000);
+        int unfrozen = args.GetInt("unfrozen-epochs", 2), lrIterations = args.GetInt("lr-find-iterations", 100);
+        bool trim = args.Has("trim");
+        var options = new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = Console.Out };
+        if (args.Has("max-cache-mib")) options.MaxCacheBytes = (long)args.GetInt("max-cache-mib", 4096) << 20;
+
+        var stages = new ResultTable("stage", "seconds", "ms/step", "RSS MiB", "peak RSS MiB", "live tensors", "error rate", "load");
+        var total = Stopwatch.StartNew();
+        var root = FashionMnistSubset.Ensure(trainPerClass, validPerClass);
+        var watch = Stopwatch.StartNew();
+        using var data = ImageDataBunch.FromFolder(root, options);
+        var policy = GlibcHeap.Applied;
+        Console.WriteLine($"Memory at scale: {arch.Name}, {size}x{size}, batch {batch}, {data.Train.Count:N0} train / {data.Valid.Count:N0} valid images " +
+                          $"(cached: {data.Train.IsCached}), recipe: FitOneCycle(1) frozen, GetPreds, Unfreeze, LrFind({lrIterations}), FitOneCycle({unfrozen}) unfrozen.");
+        Console.WriteLine(policy is { Applied: true }
+            ? $"glibc heap policy: applied (mmap threshold {policy.MmapThresholdBytes:N0} bytes){(trim ? ", malloc_trim after every stage and epoch" : "")}."
+            : $"glibc heap policy: not applied ({policy?.SkippedBecause ?? "not run"}){(trim ? ", malloc_trim after every stage and epoch" : "")}.");
+        stages.Print("data", watch.Elapsed.TotalSeconds, "", Rss(), PeakRss(), torch.Tensor.TotalCount, "", LoadAverage.Read().ToString());
+
+        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = arch.Pretrained != PretrainedSource.None, ProgressWriter = null, Seed = 42 });
+        var probe = new EpochProbe(trim);
+        int trainSteps = (data.Train.Count + batch - 1) / batch;
+
+        void Stage(string name, Action action, int steps, Func<string>? error = null)
+        {
+            watch.Restart();
+            action();
+            var seconds = watch.Elapsed.TotalSeconds;
+            if (trim) GlibcHeap.Trim();
+            stages.Print(name, seconds, steps > 0 ? (seconds * 1000 / steps).ToString("0.0", CultureInfo.InvariantCulture) : "", Rss(), PeakRss(),
+                torch.Tensor.TotalCount, error?.Invoke() ?? "", LoadAverage.Read().ToString());
+        }
+
+        Stage("create", () => { }, 0);
+        Stage("fit_one_cycle(1), frozen", () => learner.FitOneCycle(1, callbacks: [probe]), trainSteps, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+        Predictions? preds = null;
+        Stage("get_preds", () => preds = learner.GetPreds(), 0, () => Fmt(preds!.ErrorRate));
+        learner.Unfreeze();
+        Stage($"lr_find({lrIterations})", () => learner.LrFind(numIt: lrIterations), lrIterations);
+        Stage($"fit_one_cycle({unfrozen}), unfrozen", () => learner.FitOneCycle(unfrozen, LearningRate.Slice(1e-6, 1e-4), callbacks: [probe]),
+            trainSteps * unfrozen, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+
+        var need = Needs(learner, data, size, batch);
+        var sum = need.Sum(n => n.Bytes);
+        foreach (var (what, bytes) in need) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"needs: {what}: {bytes / 1048576.0:N1} MiB"));
+        var peak = PeakRss();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"needs: total {sum / 1048576.0:N1} MiB; peak RSS {peak:N0} MiB = {peak * 1048576.0 / sum:0.00}x the total (target <= 2x and <= 2048 MiB: {(peak * 1048576.0 <= 2 * sum && peak <= 2048 ? "met" : "NOT met")})."));
+        var unfrozenRss = probe.Rss.Skip(1).ToList();
+        if (unfrozenRss.Count >= 2)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RSS from the end of the first to the end of the last unfrozen epoch: {unfrozenRss[^1] - unfrozenRss[0]:+0.0;-0.0} MiB."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total wall time {total.Elapsed.TotalMinutes:0.0} min."));
+        return 0;
+    }
+
+    /// <summary>What the recipe needs to hold: the image cache, the weights and buffers, their gradients, AdamW's two moments, one batch's activations, and the fit's divergence guard.</summary>
+    private static List<(string What, long Bytes)> Needs(Learner learner, ImageDataBunch data, int size, int batch)
+    {
+        long cache = data.Train.IsCached ? 3L * size * size * (data.Train.Count + data.Valid.Count) : 0;
+        long parameters = learner.Model.parameters().Sum(p => p.NumberOfElements * p.ElementSize);
+        long buffers = learner.Model.buffers().Sum(b => b.NumberOfElements * b.ElementSize);
+        // What a train-mode forward of one batch keeps for the backward pass: glibc's bytes in use (heap and mapped
+        // blocks, mallinfo2) while its output, and so its autograd graph, is alive, minus before.
+        learner.Model.train();
+        long activations;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var input = torch.rand(batch, 3, size, size);
+            var before = MallInfo2();
+            var output = learner.Model.forward(input);
+            var after = MallInfo2();
+            activations = (long)(after.HBlkHd + after.UordBlks) - (long)(before.HBlkHd + before.UordBlks);
+            GC.KeepAlive(output);
+        }
+        learner.Model.eval();
+        return
+        [
+            ($"uint8 image cache ({data.Train.Count + data.Valid.Count:N0} images of 3x{size}x{size})", cache),
+            ("model weights and buffers", parameters + buffers),
+            ("gradients (unfrozen)", parameters),
+            ("AdamW state (two moments, unfrozen)", 2 * parameters),
+            ($"activations of one batch of {batch} (what a train-mode forward keeps for backward)", activations),
+            // Learner.Fit copies the weights and AdamW's state at the start of every epoch, to restore them if the loss diverges.
+            ("the fit's per-epoch copy of the weights and AdamW state", parameters + buffers + 2 * parameters),
+        ];
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo MallInfo2();
+
+    /// <summary>glibc's <c>struct mallinfo2</c>.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly struct MallocInfo
+    {
+        public readonly nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
+    }
+
+    private static string Fmt(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>Resident memory now (<c>VmRSS</c>), MiB.</summary>
+    internal static double Rss() => Status("VmRSS:");
+
+    /// <summary>Peak resident memory of the process so far (<c>VmHWM</c>), MiB.</summary>
+    internal static double PeakRss() => Status("VmHWM:");
+
+    private static double Status(string key)
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal));
+        return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Prints RSS, peak RSS and live tensors after every epoch.</summary>
+    private sealed class EpochProbe(bool trim) : LearnerCallback
+    {
+        private readonly ResultTable _table = new("epoch", "train loss", "error rate", "seconds", "RSS MiB", "peak RSS MiB", "live tensors");
+
+        public List<double> Rss { get; } = [];
+
+        public override int Order => 100;
+
+        public override void AfterEpoch(Learner learner)
+        {
+            if (trim) GlibcHeap.Trim();
+            var rss = MemoryAtScaleBenchmark.Rss();
+            Rss.Add(rss);
+            var e = learner.State.LastEpoch!;
+            _table.Print(Rss.Count, e.TrainLoss, e["error_rate"], e.Duration.TotalSeconds, rss, PeakRss(), torch.Tensor.TotalCount);
+        }
+    }
+}
