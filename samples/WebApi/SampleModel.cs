@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetVision;
+using MlNetVision.IO;
 using MlNetVision.MlNet;
 
 namespace WebApi;
@@ -28,7 +29,7 @@ public static class SampleModel
             Directory.GetFiles(classDir).Order(StringComparer.Ordinal).Select(file => new LabelledImage { ImagePath = file, Label = Path.GetFileName(classDir) }));
         var data = ml.Data.LoadFromEnumerable(rows.ToList());
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.VisionClassifier(epochs: 2, fineTuneEpochs: 0, imageSize: ImageSize, batchSize: 32, seed: 1))
+            .Append(ml.MulticlassClassification.Trainers.VisionClassifier(frozenEpochs: 2, unfrozenEpochs: 0, imageSize: ImageSize, batchSize: 32, seed: 1))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(data);
         return AtomicFile.Write(modelPath, stream => ml.Model.Save(model, data.Schema, stream));

@@ -52,7 +52,7 @@ public sealed class ServingFixture : IAsyncLifetime
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(SampleData.Rows("train", Classes, 16));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.VisionClassifier(epochs: 1, fineTuneEpochs: 0, imageSize: 32, batchSize: 16, seed: 1))
+            .Append(ml.MulticlassClassification.Trainers.VisionClassifier(frozenEpochs: 1, unfrozenEpochs: 0, imageSize: 32, batchSize: 16, seed: 1))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(train);
         ml.Model.Save(model, train.Schema, ModelPath);
