@@ -229,8 +229,9 @@ public sealed partial class Learner
                 using var scope = torch.NewDisposeScope();
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
-                foreach (var cb in callbacks) cb.BeforeBatch(this);
                 var (images, labels) = OnDevice(batch);
+                State.BeginBatch(images, labels);
+                foreach (var cb in callbacks) cb.BeforeBatch(this);
                 var output = Model.call(images);
                 var batchSum = Options.Loss.Compute(output, labels, nn.Reduction.Sum).to_type(ScalarType.Float64).cpu().item<double>();
                 lossSum += batchSum;

@@ -44,7 +44,7 @@ internal static partial class CliArtifacts
 
     /// <summary>
     /// Loads the checkpoint and runs the labelled images through it (TorchSharp, loaded as the validation loader serves
-    /// them) and through the ONNX file (ONNX Runtime, the same pixels in 0..255); returns the checkpoint's accuracy and
+    /// them) and through the ONNX file (ONNX Runtime, the same image as ML.NET's ExtractPixels gives it, alpha and premultiplied RGB in 0..255); returns the checkpoint's accuracy and
     /// the largest difference between the two networks' probabilities.
     /// </summary>
     public static (double Accuracy, double MaxDifference) CompareCheckpointAndOnnx(string checkpoint, string onnx, IReadOnlyList<LabelledFile> images)
@@ -53,7 +53,7 @@ internal static partial class CliArtifacts
         using var _ = model;
         using var session = new InferenceSession(onnx);
         var input = session.InputMetadata.Single();
-        Assert.Equal([1, 3, info.ImageSize, info.ImageSize], input.Value.Dimensions);
+        Assert.Equal([1, 4, info.ImageSize, info.ImageSize], input.Value.Dimensions); // alpha + premultiplied RGB, as ExtractPixels(All) gives
         int correct = 0;
         double maxDifference = 0;
         using var noGrad = no_grad();
@@ -62,7 +62,7 @@ internal static partial class CliArtifacts
             using var scope = NewDisposeScope();
             var pixels = ImageLoader.LoadForInference(image.Path, info.ImageSize).unsqueeze(0);
             var torchProbs = nn.functional.softmax(model.forward(pixels), 1).data<float>().ToArray();
-            var onnxInput = new DenseTensor<float>(pixels.mul(255f).contiguous().data<float>().ToArray(), [1, 3, info.ImageSize, info.ImageSize]);
+            var onnxInput = new DenseTensor<float>(ImageLoader.LoadPremultipliedArgb(image.Path, info.ImageSize).contiguous().data<float>().ToArray(), [1, 4, info.ImageSize, info.ImageSize]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor(input.Key, onnxInput)]);
             var onnxProbs = results.Single(r => r.Name == "probabilities").AsEnumerable<float>().ToArray();
             Assert.Equal(info.Classes.Length, onnxProbs.Length);

@@ -15,12 +15,14 @@ public class GlibcHeapTests
         Assert.NotNull(policy);
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(GlibcHeap.Variable)))
         {
-            // Opt-in: without the variable the backend leaves glibc alone and says why.
+            // Opt-in: without the variable the backend leaves glibc alone and says why. A threshold fixed this late
+            // does not map blocks the heap's free memory can already serve, so the mapping check needs the variable
+            // set for the whole test run (MLNETVISION_GLIBC_HEAP=on bash .ci/test).
             Assert.False(policy.Applied);
             Assert.Contains("off by default", policy.SkippedBecause);
+            return;
         }
-        // What the policy does, applied here as MLNETVISION_GLIBC_HEAP=on would at load.
-        Assert.True(GlibcHeap.SetMmapThreshold(GlibcHeap.DefaultMmapThresholdBytes));
+        Assert.True(policy.Applied, policy.SkippedBecause);
 
         // glibc's default raises its mmap threshold above a mapped block once that block is freed, so from the second
         // round on an 8 MiB block would come from the heap (and stay resident after free). With the fixed threshold

@@ -41,6 +41,7 @@ public sealed class MixUp : LearnerCallback
     public override void BeforeBatch(Learner learner)
     {
         var state = learner.State;
+        if (!state.Training) return; // validation batches get the batch events too; they are never mixed
         var images = state.Images ?? throw new InvalidOperationException("MixUp runs on training batches only.");
         var labels = state.Labels!;
         long n = labels.shape[0];
