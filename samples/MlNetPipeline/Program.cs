@@ -43,7 +43,8 @@ var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
 
 // 3. Train.
 Console.WriteLine("Training...");
-var model = pipeline.Fit(trainData);
+// The fitted model owns ML.NET's temporary copy of the ONNX network; disposing it deletes the copy.
+using var model = pipeline.Fit(trainData);
 var record = trainer.LastFineTune!;
 Console.WriteLine($"Unfrozen phase at {record.Unfrozen!.LearningRate} (finder's valley {record.LrFind!.Valley:0.00e+00}); " +
     $"it {(record.UnfrozenBeatFrozen == true ? "lowered" : "did not lower")} valid_loss. Report: {trainer.LastReportPath}");
@@ -62,6 +63,7 @@ Console.WriteLine($"Saved {modelPath}");
 
 // 6. Load and predict single images with a PredictionEngine.
 var loaded = mlContext.Model.Load(modelPath, out _);
+using var loadedOwner = (IDisposable)loaded; // a loaded model holds a temporary ONNX copy too
 using var engine = mlContext.Model.CreatePredictionEngine<ImageData, ImagePrediction>(loaded);
 foreach (var image in ImagesUnder(Path.Combine(root, "valid")).Where((_, i) => i % 60 == 0))
 {

@@ -21,7 +21,7 @@ public static class ModelBuilder
         var scorer = CreateTrainer(mlContext).Fit(keyed.Transform(trainingData));
         var images = mlContext.Data.LoadFromEnumerable(Array.Empty<ConsumeModel.ImageInput>());
         var toClassName = mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scorer.Transform(images));
-        var model = new TransformerChain<ITransformer>(scorer, toClassName);
+        using var model = new TransformerChain<ITransformer>(scorer, toClassName); // disposing deletes ML.NET's temporary ONNX copy
 
         // ML.NET cannot write an input schema holding an image column, so the zip is saved without one
         // (ConsumeModel.ImageInput says what it reads).

@@ -165,6 +165,7 @@ public sealed class ServedModel : IDisposable
     public void Dispose()
     {
         foreach (var engine in _created) engine.Dispose();
+        (Scorer as IDisposable)?.Dispose(); // deletes ML.NET's temporary copy of the ONNX network
         _gate.Dispose();
     }
 

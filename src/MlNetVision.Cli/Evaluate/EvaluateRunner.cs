@@ -24,7 +24,7 @@ public static class EvaluateRunner
     {
         var modelPath = ModelFile.RequireExisting(settings.Model);
         var input = DataInput.Resolve(settings.Data);
-        var model = ScoringModel.Load(modelPath);
+        using var model = ScoringModel.Load(modelPath);
         var images = LabelledImages.Read(input);
 
         var unknown = images.Files.Select(f => f.Label).Distinct().Where(l => !model.Classes.Contains(l)).Order(StringComparer.Ordinal).ToList();

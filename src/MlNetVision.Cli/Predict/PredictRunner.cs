@@ -30,7 +30,7 @@ public static class PredictRunner
         {
             throw CliException.NotFound($"Input not found: '{settings.Input}' does not exist (expected an image file or a folder of images).");
         }
-        var model = ScoringModel.Load(modelPath);
+        using var model = ScoringModel.Load(modelPath);
         var checkpoint = settings.HeatMap is null ? null : PredictHeatMaps.RequireCheckpoint(modelPath, model.Classes);
 
         var readable = new List<string>();

@@ -11,8 +11,9 @@ namespace MlNetVision.Cli.Scoring;
 /// A model.zip loaded with stock ML.NET (<c>mlContext.Model.Load</c>): checks it is an image classifier with an
 /// <c>ImagePath</c> input, a <c>Score</c> vector and a <c>PredictedLabel</c> key whose key values are the class names,
 /// and scores image files with it. A <c>.ckpt</c> checkpoint is scored by the library's <see cref="VisionPredictor"/> instead.
+/// Dispose it: ML.NET's ONNX transformer copies the embedded ONNX file to a temporary file that only disposing deletes.
 /// </summary>
-public sealed class ScoringModel
+public sealed class ScoringModel : IDisposable
 {
     /// <summary>The input column of the model.</summary>
     public const string ImageColumn = nameof(ImageInput.ImagePath);
@@ -42,6 +43,13 @@ public sealed class ScoringModel
     /// <summary>The model file.</summary>
     public string Path { get; }
 
+    /// <summary>Disposes the loaded ML.NET transformers (deleting ML.NET's temporary ONNX copy) or the checkpoint's predictor.</summary>
+    public void Dispose()
+    {
+        (_model as IDisposable)?.Dispose();
+        _checkpoint?.Dispose();
+    }
+
     /// <summary>The class names, in the order of the <c>Score</c> vector.</summary>
     public IReadOnlyList<string> Classes { get; }
 
@@ -61,28 +69,36 @@ public sealed class ScoringModel
         {
             throw CliException.ModelMismatch($"'{path}' is not an ML.NET model.zip that can be loaded ({FirstLine(e.Message)}). Use the model.zip written by 'mlnet-vision train'.", e);
         }
-        if (inputSchema.GetColumnOrNull(ImageColumn) is not { Type: TextDataViewType })
-            throw CliException.ModelMismatch($"'{path}' is an ML.NET model but not an mlnet-vision image classifier: it has no text input column '{ImageColumn}'.");
-        DataViewSchema output;
         try
         {
-            output = model.GetOutputSchema(inputSchema);
+            if (inputSchema.GetColumnOrNull(ImageColumn) is not { Type: TextDataViewType })
+                throw CliException.ModelMismatch($"'{path}' is an ML.NET model but not an mlnet-vision image classifier: it has no text input column '{ImageColumn}'.");
+            DataViewSchema output;
+            try
+            {
+                output = model.GetOutputSchema(inputSchema);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw CliException.ModelMismatch($"'{path}' cannot score images: {FirstLine(e.Message)}", e);
+            }
+            var score = output.GetColumnOrNull("Score");
+            var predicted = output.GetColumnOrNull("PredictedLabel");
+            if (score is not { Type: VectorDataViewType { ItemType: NumberDataViewType } } || predicted is not { Type: KeyDataViewType })
+                throw CliException.ModelMismatch($"'{path}' is not an mlnet-vision image classifier: it lacks the Score vector or the PredictedLabel key column.");
+            VBuffer<ReadOnlyMemory<char>> keyValues = default;
+            predicted.Value.GetKeyValues(ref keyValues);
+            var classes = keyValues.DenseValues().Select(v => v.ToString()).ToArray();
+            var scoreSize = ((VectorDataViewType)score.Value.Type).Size;
+            if (classes.Length == 0 || classes.Length != scoreSize)
+                throw CliException.ModelMismatch($"'{path}' names {classes.Length} classes but scores {scoreSize}: it is not an mlnet-vision image classifier.");
+            return new ScoringModel(ml, model, path, classes);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch
         {
-            throw CliException.ModelMismatch($"'{path}' cannot score images: {FirstLine(e.Message)}", e);
+            (model as IDisposable)?.Dispose();
+            throw;
         }
-        var score = output.GetColumnOrNull("Score");
-        var predicted = output.GetColumnOrNull("PredictedLabel");
-        if (score is not { Type: VectorDataViewType { ItemType: NumberDataViewType } } || predicted is not { Type: KeyDataViewType })
-            throw CliException.ModelMismatch($"'{path}' is not an mlnet-vision image classifier: it lacks the Score vector or the PredictedLabel key column.");
-        VBuffer<ReadOnlyMemory<char>> keyValues = default;
-        predicted.Value.GetKeyValues(ref keyValues);
-        var classes = keyValues.DenseValues().Select(v => v.ToString()).ToArray();
-        var scoreSize = ((VectorDataViewType)score.Value.Type).Size;
-        if (classes.Length == 0 || classes.Length != scoreSize)
-            throw CliException.ModelMismatch($"'{path}' names {classes.Length} classes but scores {scoreSize}: it is not an mlnet-vision image classifier.");
-        return new ScoringModel(ml, model, path, classes);
     }
 
     /// <summary>The class probabilities of each image, in input order (images must be readable: check them first).</summary>

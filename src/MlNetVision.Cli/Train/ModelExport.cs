@@ -33,7 +33,8 @@ public static class ModelExport
             PixelInput = OnnxPixelInput.PremultipliedArgb,
         });
         var ml = new MLContext(seed: 0);
-        var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn, resizeMethod: learner.Data.ResizeMethod);
+        // Disposing the chain deletes the temporary copy of the ONNX file that ML.NET's ONNX transformer makes.
+        using var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn, resizeMethod: learner.Data.ResizeMethod);
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
         var zip = AtomicFile.Write(Path.Combine(outDir, ZipFileName), stream => ml.Model.Save(chain, schema, stream));
         return [("onnx", onnx), ("ml.net model", zip)];

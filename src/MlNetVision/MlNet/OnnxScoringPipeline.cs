@@ -41,7 +41,8 @@ public static class OnnxScoringPipeline
     /// <summary>Creates the scoring transformer over <paramref name="onnxPath"/>.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="onnxPath">An ONNX file exported with <see cref="OnnxBatchLayout.SingleImage"/> and a fixed <paramref name="imageSize"/>.
-    /// Its bytes are handed to ML.NET as a stream (ML.NET keeps its own copy), so the file may be deleted afterwards.</param>
+    /// ML.NET keeps its own copy of its bytes, so the file may be deleted afterwards. Dispose the returned chain when done:
+    /// that deletes ML.NET's temporary copy, as it does for a model loaded with <c>mlContext.Model.Load</c>.</param>
     /// <param name="classNames">Class names in the network's output order.</param>
     /// <param name="imageSize">The square side images are resized to; must match the size the ONNX file declares.</param>
     /// <param name="imageColumnName">The input column: text, a path to an image file, or an <see cref="MLImage"/> (see <paramref name="input"/>).</param>
@@ -70,14 +71,13 @@ public static class OnnxScoringPipeline
 
         var indexKey = new HashingEstimator.ColumnOptions(IndexKeyTemp, index, numberOfBits: 31, combine: true);
         var lookup = IndexKeys(mlContext, indexKey, classNames.Count).Select((key, i) => new KeyValuePair<uint, string>(key, classNames[i])).ToList();
-        using var onnxBytes = File.OpenRead(onnxPath);
         var resize = mlContext.Transforms.ResizeImages(ImageTemp, imageSize, imageSize, input == ScoringImageInput.Path ? ImageTemp : imageColumnName, resizing, anchor);
         var loaded = input == ScoringImageInput.Path
             ? mlContext.Transforms.LoadImages(ImageTemp, imageFolder, imageColumnName).Append(resize)
             : new EstimatorChain<ITransformer>().Append(resize);
         var pipeline = loaded
             .Append(mlContext.Transforms.ExtractPixels(pixels, ImageTemp, colors, ImagePixelExtractingEstimator.ColorsOrder.ARGB))
-            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [pixels], onnxBytes))
+            .Append(mlContext.Transforms.ApplyOnnxModel([probabilities, index], [pixels], onnxPath))
             .Append(mlContext.Transforms.CopyColumns(scoreColumnName, probabilities))
             .Append(mlContext.Transforms.Conversion.Hash(indexKey))
             .Append(mlContext.Transforms.Conversion.ConvertType(IndexKeyTemp, IndexKeyTemp, DataKind.UInt32))
@@ -87,7 +87,26 @@ public static class OnnxScoringPipeline
         var schemaOnly = input == ScoringImageInput.Path
             ? mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathRow.Schema(imageColumnName))
             : mlContext.Data.LoadFromEnumerable(Array.Empty<ImageRow>(), ImageRow.Schema(imageColumnName));
-        return new TransformerChain<ITransformer>(pipeline.Fit(schemaOnly).ToArray());
+        using var overFile = new TransformerChain<ITransformer>(pipeline.Fit(schemaOnly).ToArray());
+        return OwnCopy(mlContext, overFile);
+    }
+
+    /// <summary>
+    /// Round-trips <paramref name="chain"/> through ML.NET's model format in memory. The ONNX transformer then holds a
+    /// temporary copy of the ONNX file that it owns and deletes when disposed — which a transformer built over a file does
+    /// not need and one built over a stream never does (ML.NET 5.0.1's <c>OnnxModel.CreateFromStream</c> leaves its copy
+    /// behind) — and the caller's file may go.
+    /// </summary>
+    private static TransformerChain<ITransformer> OwnCopy(MLContext mlContext, TransformerChain<ITransformer> chain)
+    {
+        using var buffer = new MemoryStream();
+        // No input schema: ML.NET cannot write one holding an MLImage column, and loading the chain back needs none.
+        mlContext.Model.Save(chain, null, buffer);
+        buffer.Position = 0;
+        var loaded = mlContext.Model.Load(buffer, out _);
+        if (loaded is TransformerChain<ITransformer> copy) return copy;
+        (loaded as IDisposable)?.Dispose();
+        throw new InvalidOperationException($"ML.NET loaded the scoring chain back as {loaded.GetType().Name}, not as a transformer chain.");
     }
 
     /// <summary>

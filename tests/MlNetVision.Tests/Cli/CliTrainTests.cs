@@ -48,6 +48,7 @@ public class CliTrainTests
         // model.zip scores through stock ML.NET: two classes, probabilities summing to 1.
         var ml = new MLContext();
         var zip = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
+        using var zipOwner = (IDisposable)zip; // deletes ML.NET's temporary ONNX copy
         var scored = zip.Transform(ml.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = Directory.GetFiles(Path.Combine(images, "trouser"))[0] } }));
         var score = scored.GetColumn<float[]>("Score").Single();
         Assert.Equal(2, score.Length);

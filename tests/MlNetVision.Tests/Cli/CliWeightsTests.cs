@@ -43,6 +43,7 @@ public sealed class CliWeightsTests(TorchvisionFixture torchvision) : IClassFixt
             // The ML.NET model the tool wrote loads and scores with ML.NET alone.
             var ml = new MLContext(seed: 1);
             var model = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
+            using var modelOwner = (IDisposable)model; // deletes ML.NET's temporary ONNX copy
             var image = Directory.GetFiles(Path.Combine(root, "valid", "bag")).Order(StringComparer.Ordinal).First();
             var scored = ml.Data.CreateEnumerable<ScoredRow>(model.Transform(ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = image }])), reuseRowObject: false).Single();
             Assert.Equal(2, scored.Score.Length);

@@ -98,6 +98,26 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
     }
 
     [Fact]
+    public async Task Should_LeaveNoTemporaryFiles_When_TrainPredictAndEvaluateEnd()
+    {
+        // ML.NET's ONNX transformer copies the model's ONNX file (tens of MB) to the temp folder; only disposing the
+        // transformer deletes it, so a command that forgets to would fill /tmp a model at a time.
+        Assert.True(TrainResult.ExitCode == 0);
+        Assert.Empty(Directory.GetFileSystemEntries(trained.TempDir));
+
+        using var temp = new TempFolder("clitmp");
+        var environment = new Dictionary<string, string?> { ["TMPDIR"] = temp.Path };
+        var one = Directory.GetFiles(Path.Combine(CliSample.Folder, "valid", "bag"), "*.png").Order(StringComparer.Ordinal).First();
+        var predict = await CliProcess.RunWithEnvironmentAsync(trained.Root, Limit, environment, "predict", trained.ModelZip, one);
+        var evaluate = await CliProcess.RunWithEnvironmentAsync(trained.Root, Limit, environment, "evaluate", trained.ModelZip, CliSample.Folder,
+            "--report", Path.Combine(trained.Root, "tmp-evaluation.html"));
+
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
     public async Task Should_EvaluateTheRowsOfACsv_When_DataIsACsvFile()
     {
         using var folder = new TempFolder("evalcsv");

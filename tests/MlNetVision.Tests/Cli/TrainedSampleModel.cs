@@ -17,12 +17,19 @@ public sealed class TrainedSampleModel : IAsyncLifetime
     /// <summary>The ML.NET model written by train.</summary>
     public string ModelZip => Path.Combine(ModelDir, "model.zip");
 
+    /// <summary>The <c>TMPDIR</c> train ran with (empty at its start): whatever is left in it, train left behind.</summary>
+    public string TempDir => Path.Combine(Root, "tmp");
+
     /// <summary>What train printed and returned.</summary>
     public CliResult Train { get; private set; } = null!;
 
     /// <inheritdoc/>
-    public async Task InitializeAsync() =>
-        Train = await CliProcess.RunAsync(Root, TimeSpan.FromMinutes(6), "train", "--size", "32", "--epochs", "1", "--unfreeze-epochs", "1", "--lr", "1e-3");
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(TempDir);
+        Train = await CliProcess.RunWithEnvironmentAsync(Root, TimeSpan.FromMinutes(6), new Dictionary<string, string?> { ["TMPDIR"] = TempDir },
+            "train", "--size", "32", "--epochs", "1", "--unfreeze-epochs", "1", "--lr", "1e-3");
+    }
 
     /// <inheritdoc/>
     public Task DisposeAsync()

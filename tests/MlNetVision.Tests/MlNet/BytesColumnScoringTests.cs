@@ -44,7 +44,7 @@ public class BytesColumnScoringTests
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(bytes);
         var scorer = ml.MulticlassClassification.Trainers.VisionClassifier(imageColumnName: "Image", frozenEpochs: 1, unfrozenEpochs: 0, imageSize: 32, batchSize: 4, seed: 1)
             .Fit(keyed.Transform(bytes));
-        var model = new TransformerChain<ITransformer>(keyed, scorer);
+        using var model = new TransformerChain<ITransformer>(keyed, scorer);
 
         // The shortest stock way from the bytes IDataView to something the model reads.
         var images = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<BytesRow>(bytes, reuseRowObject: false)

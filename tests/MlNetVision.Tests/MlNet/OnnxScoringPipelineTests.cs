@@ -43,7 +43,7 @@ public class OnnxScoringPipelineTests
         var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
             new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 224, Width = 224, ClassNames = TenClasses });
         var ml = new MLContext(seed: 1);
-        var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
+        using var transformer = OnnxScoringPipeline.Create(ml, onnx, TenClasses, 224);
         File.Delete(onnx); // the transformer holds its own copy
         var data = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = TestImages.Path("fashion-mnist-grid-224.png") }]);
         var scored = ToLabelNames(ml, transformer.Transform(data));
@@ -71,6 +71,7 @@ public class OnnxScoringPipelineTests
         var zip = Path.Combine(dir, "model.zip");
         ml.Model.Save(transformer, data.Schema, zip);
         var loaded = new MLContext().Model.Load(zip, out _);
+        using var loadedOwner = (IDisposable)loaded; // deletes ML.NET's temporary ONNX copy
         var again = ml.Data.CreateEnumerable<ScoredRow>(ToLabelNames(ml, loaded.Transform(data)), reuseRowObject: false).Single();
         Assert.Equal(row.Score, again.Score);
         Assert.Equal(row.PredictedLabel, again.PredictedLabel);

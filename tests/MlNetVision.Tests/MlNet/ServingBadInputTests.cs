@@ -58,7 +58,7 @@ public sealed class ServingBadInputTests : IDisposable
     public void Should_FailTheWholeEnumeration_When_ABatchHoldsAnUndecodableOrEmptyFile()
     {
         var ml = new MLContext(1);
-        var model = OnnxScoringPipeline.Create(ml, _onnx, Classes, Size);
+        using var model = OnnxScoringPipeline.Create(ml, _onnx, Classes, Size);
         var good = Good("good.png");
         var empty = Path.Combine(_dir, "empty.png");
         File.WriteAllBytes(empty, []);
@@ -87,7 +87,7 @@ public sealed class ServingBadInputTests : IDisposable
     public void Should_ScoreABlankImage_When_TheMLImageIsNull()
     {
         var ml = new MLContext(1);
-        var model = OnnxScoringPipeline.Create(ml, _onnx, Classes, Size, imageColumnName: "Image", input: ScoringImageInput.MLImage);
+        using var model = OnnxScoringPipeline.Create(ml, _onnx, Classes, Size, imageColumnName: "Image", input: ScoringImageInput.MLImage);
         var transparent = Path.Combine(_dir, "clear.png");
         using (var bitmap = new SkiaSharp.SKBitmap(Size, Size))
         {

@@ -46,16 +46,17 @@ public class StockConsumerTests
             var model = VisionModel.Create(Architectures.ResNet18MlNet, classes.Length, pretrained: true);
             var onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"),
                 new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = 64, Width = 64, PixelInput = OnnxPixelInput.PremultipliedArgb });
-            var transformer = OnnxScoringPipeline.Create(ml, onnx, classes, 64);
+            using var transformer = OnnxScoringPipeline.Create(ml, onnx, classes, 64);
             var schema = ml.Data.LoadFromEnumerable(new List<OnnxScoringPipelineTests.ImageRow>()).Schema;
             zip = Path.Combine(dir, "model.zip");
             ml.Model.Save(transformer, schema, zip);
-            var inMemory = OnnxScoringPipeline.Create(ml, onnx, classes, 64, imageColumnName: "Image", input: ScoringImageInput.MLImage);
+            using var inMemory = OnnxScoringPipeline.Create(ml, onnx, classes, 64, imageColumnName: "Image", input: ScoringImageInput.MLImage);
             ml.Model.Save(inMemory, null, Path.Combine(dir, "model-mlimage.zip"));
         }
 
         // The library's own predictions from the same zip.
         var loaded = ml.Model.Load(zip, out _);
+        using var loadedOwner = (IDisposable)loaded; // deletes ML.NET's temporary ONNX copy
         using var engine = ml.Model.CreatePredictionEngine<OnnxScoringPipelineTests.ImageRow, Output>(loaded);
         var expected = images.Select(p => engine.Predict(new OnnxScoringPipelineTests.ImageRow { ImagePath = p })).ToList();
 

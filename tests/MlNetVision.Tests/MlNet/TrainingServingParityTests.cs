@@ -68,11 +68,13 @@ public class TrainingServingParityTests(ITestOutputHelper output)
 
             // model.zip, path input, one Transform over the whole batch.
             var pathModel = ml.Model.Load(pathZip, out _);
+            using var pathModelOwner = (IDisposable)pathModel; // deletes ML.NET's temporary ONNX copy
             var batch = ml.Data.LoadFromEnumerable(files.Select(f => new PathInput { ImagePath = f.Path }).ToList());
             var byPath = pathModel.Transform(batch).GetColumn<float[]>("Score").ToList();
 
             // model.zip, MLImage input, one PredictionEngine call per image (each a fresh MLImage: ML.NET may dispose it).
             var imageModel = ml.Model.Load(imageZip, out _);
+            using var imageModelOwner = (IDisposable)imageModel; // deletes ML.NET's temporary ONNX copy
             using var engine = ml.Model.CreatePredictionEngine<ImageInput, ScoreOutput>(imageModel);
             using var session = new InferenceSession(onnx);
 

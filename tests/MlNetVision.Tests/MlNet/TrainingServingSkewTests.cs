@@ -36,7 +36,7 @@ public class TrainingServingSkewTests(ITestOutputHelper output)
         learner.Fit(1, 1e-3);
         var onnx = learner.ExportOnnx("model.onnx", new OnnxExportOptions { BatchLayout = OnnxBatchLayout.SingleImage, Height = size, Width = size });
         var ml = new MLContext(1);
-        var model = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size);
+        using var model = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size);
         using var engine = ml.Model.CreatePredictionEngine<OnnxScoringPipelineTests.ImageRow, Output>(model);
 
         var images = SampleData.Rows("valid", classes, perClass: 4).Select(r => r.ImagePath).ToList();

@@ -50,7 +50,7 @@ public sealed partial class VisionClassifierRecipeTests : IDisposable
             ImageSize = 32, BatchSize = 8, FrozenEpochs = 1, UnfrozenEpochs = 1, LrFindIterations = 12,
             UnfrozenLearningRate = LearningRate.Auto, ReportPath = reportPath,
         });
-        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel")).Fit(train);
+        using var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel")).Fit(train);
         Assert.NotNull(model);
 
         // The finder ran after unfreezing, and the chosen rate lies inside its sweep and follows the documented rule.

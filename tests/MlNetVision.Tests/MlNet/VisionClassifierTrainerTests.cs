@@ -58,7 +58,7 @@ public class VisionClassifierTrainerTests
         Assert.True(keyed.IsKey);
         Assert.Contains(keyed.Annotations, a => a.Name == "KeyValues");
 
-        var model = pipeline.Fit(train);
+        using var model = pipeline.Fit(train);
         Assert.Equal(3, epochs.Count);
         Assert.All(epochs, e => Assert.True(double.IsFinite(e.ValidLoss)));
 
@@ -76,6 +76,7 @@ public class VisionClassifierTrainerTests
         var zip = Path.Combine(workspace, "model.zip");
         ml.Model.Save(model, train.Schema, zip);
         var loaded = new MLContext().Model.Load(zip, out var inputSchema);
+        using var loadedOwner = (IDisposable)loaded; // deletes ML.NET's temporary ONNX copy
         Assert.NotNull(inputSchema.GetColumnOrNull("ImagePath"));
         var again = ml.Data.CreateEnumerable<Prediction>(loaded.Transform(test), reuseRowObject: false).ToList();
         Assert.Equal(rows.Select(r => r.PredictedLabel), again.Select(r => r.PredictedLabel));

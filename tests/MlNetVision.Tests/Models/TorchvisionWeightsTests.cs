@@ -77,7 +77,7 @@ public sealed class TorchvisionWeightsTests : IClassFixture<TorchvisionFixture>,
             ClassNames = data.Classes.ToArray(),
         });
         var ml = new MLContext(seed: 1);
-        var model = OnnxScoringPipeline.Create(ml, onnx, data.Classes.ToArray(), TorchvisionFixture.Size);
+        using var model = OnnxScoringPipeline.Create(ml, onnx, data.Classes.ToArray(), TorchvisionFixture.Size);
         var rows = ml.Data.LoadFromEnumerable([new MlNet.OnnxScoringPipelineTests.ImageRow { ImagePath = _torchvision.ImagePath }]);
         var score = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(rows), reuseRowObject: false).Single().Score;
 
@@ -181,7 +181,7 @@ public sealed class TorchvisionWeightsTests : IClassFixture<TorchvisionFixture>,
         var error = Assert.Throws<InvalidDataException>(() => Trainer(_torchvision.StateDict("resnet50")).Fit(Keyed(rows)));
         Assert.Contains("resnet50.pth: tensor 'layer1.0.conv1.weight' has shape [64, 64, 1, 1] but the model expects [64, 64, 3, 3]", error.Message);
 
-        var model = Trainer(_torchvision.StateDict("resnet34")).Fit(Keyed(rows));
+        using var model = Trainer(_torchvision.StateDict("resnet34")).Fit(Keyed(rows));
         var scores = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(Keyed(rows)), reuseRowObject: false).ToList();
         Assert.Equal(8, scores.Count);
         Assert.All(scores, r => Assert.Equal(1f, r.Score.Sum(), 3));

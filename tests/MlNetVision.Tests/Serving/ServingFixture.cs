@@ -54,11 +54,12 @@ public sealed class ServingFixture : IAsyncLifetime
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.VisionClassifier(frozenEpochs: 1, unfrozenEpochs: 0, imageSize: 32, batchSize: 16, seed: 1))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-        var model = pipeline.Fit(train);
+        using var model = pipeline.Fit(train);
         ml.Model.Save(model, train.Schema, ModelPath);
 
         var files = SampleData.Rows("valid", Classes, 4).Select(r => r.ImagePath).Concat(WriteColourImages()).ToList();
         var loaded = new MLContext().Model.Load(ModelPath, out _);
+        using var loadedOwner = (IDisposable)loaded; // deletes ML.NET's temporary ONNX copy
         using var reference = new MLContext().Model.CreatePredictionEngine<PathRow, ScoreOnly>(loaded);
         Images = files.Select(f => new ValidImage(Path.GetFileName(f), File.ReadAllBytes(f), ContentTypeOf(f),
             reference.Predict(new PathRow { ImagePath = f }).Score)).ToList();
