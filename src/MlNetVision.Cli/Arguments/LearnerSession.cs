@@ -15,12 +15,9 @@ namespace MlNetVision.Cli.Arguments;
 /// </summary>
 public sealed class LearnerSession : IDisposable
 {
-    private LearnerSession(DataInput input, ResNetArchitecture architecture, string outputFolder, ImageDataBunch data, TrainingView view, Learner learner)
+    private LearnerSession(DataInput input, TrainingView view, Learner learner)
     {
         Input = input;
-        Architecture = architecture;
-        OutputFolder = outputFolder;
-        Data = data;
         View = view;
         Learner = learner;
     }
@@ -28,14 +25,14 @@ public sealed class LearnerSession : IDisposable
     /// <summary>The resolved data argument.</summary>
     public DataInput Input { get; }
 
-    /// <summary>The backbone.</summary>
-    public ResNetArchitecture Architecture { get; }
+    /// <summary>The backbone (the learner's).</summary>
+    public ResNetArchitecture Architecture => Learner.Model.Architecture;
 
-    /// <summary>The output folder (created).</summary>
-    public string OutputFolder { get; }
+    /// <summary>The output folder (created): the learner's model directory, where its checkpoints go.</summary>
+    public string OutputFolder => Learner.ModelDirectory;
 
-    /// <summary>The images.</summary>
-    public ImageDataBunch Data { get; }
+    /// <summary>The images (the learner's data).</summary>
+    public ImageDataBunch Data => Learner.Data;
 
     /// <summary>The live or plain progress view the learner reports to.</summary>
     public TrainingView View { get; }
@@ -87,7 +84,7 @@ public sealed class LearnerSession : IDisposable
                 Progress = view,
             });
             if (fromScratch) output.Warning($"{arch.Name} {noWeightsWarning}");
-            return new LearnerSession(input, arch, outDir, bunch, view, learner);
+            return new LearnerSession(input, view, learner);
         }
         catch
         {

@@ -9,16 +9,3 @@ public sealed record NormalizationStats(IReadOnlyList<float> Mean, IReadOnlyList
     /// <summary>The ImageNet statistics used by torchvision's pretrained weights and by fastai's <c>imagenet_stats</c>.</summary>
     public static NormalizationStats ImageNet { get; } = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 }
-
-/// <summary>fastai's <c>imagenet_stats</c>: the ImageNet per-channel mean and standard deviation.</summary>
-public static class ImageNetStats
-{
-    /// <summary>The per-channel mean (R, G, B) of ImageNet in 0..1.</summary>
-    public static IReadOnlyList<float> Mean => NormalizationStats.ImageNet.Mean;
-
-    /// <summary>The per-channel standard deviation (R, G, B) of ImageNet in 0..1.</summary>
-    public static IReadOnlyList<float> Std => NormalizationStats.ImageNet.Std;
-
-    /// <summary>Both as one <see cref="NormalizationStats"/>.</summary>
-    public static NormalizationStats Stats => NormalizationStats.ImageNet;
-}

@@ -7,8 +7,3 @@ namespace MlNetVision.Interpretation;
 /// <param name="Metrics">The metrics of the epoch in column order (for example <c>error_rate</c>, <c>accuracy</c>).</param>
 /// <param name="Time">How long the epoch took, or null when unknown.</param>
 public sealed record EpochRow(int Epoch, double TrainLoss, double? ValidLoss, IReadOnlyList<MetricValue> Metrics, TimeSpan? Time = null);
-
-/// <summary>A named metric value of one epoch.</summary>
-/// <param name="Name">The metric's name, the column title.</param>
-/// <param name="Value">The metric's value.</param>
-public sealed record MetricValue(string Name, double Value);

@@ -8,16 +8,6 @@ using Onnx;
 
 namespace MlNetVision.MlNet;
 
-/// <summary>What the image input column of a scoring model holds.</summary>
-public enum ScoringImageInput
-{
-    /// <summary>Text: the path of an image file, read by ML.NET's <c>LoadImages</c> (relative paths: the image folder).</summary>
-    Path,
-
-    /// <summary>ML.NET's own in-memory image, <see cref="MLImage"/> (for example <c>MLImage.CreateFromStream</c>): no file needed.</summary>
-    MLImage,
-}
-
 /// <summary>
 /// Builds the ML.NET model that scores images with an ONNX file written by <see cref="OnnxExporter"/> in the
 /// <see cref="OnnxBatchLayout.SingleImage"/> layout — made of ML.NET's own transformers only, so

@@ -1,38 +1,5 @@
 namespace MlNetVision.Onnx;
 
-/// <summary>How many images one call of the exported network takes.</summary>
-public enum OnnxBatchLayout
-{
-    /// <summary>
-    /// Any number of images: input <c>[N, 3, H, W]</c>, probabilities <c>[N, C]</c>, predicted index <c>[N]</c> (int64).
-    /// For ONNX Runtime and other batch consumers.
-    /// </summary>
-    Dynamic,
-
-    /// <summary>
-    /// One image per call: input <c>[1, 3, H, W]</c>, probabilities <c>[C]</c>, predicted index <c>[1]</c> (int64).
-    /// This is what ML.NET's <c>ApplyOnnxModel</c> wants: it scores row by row, so <c>[C]</c> becomes a known-size
-    /// <c>Score</c> vector. (A rank-0 index would be the natural scalar, but ML.NET 5's ONNX transformer fails to read
-    /// rank-0 outputs, so the index stays a one-element vector.)
-    /// </summary>
-    SingleImage,
-}
-
-/// <summary>What the exported network's pixel input holds.</summary>
-public enum OnnxPixelInput
-{
-    /// <summary>Planar RGB, <c>[N, 3, H, W]</c>: ML.NET's <c>ExtractPixels</c> with its defaults, or the library's own tensors.
-    /// Colour only: a transparent image must already be composited onto white to match the learner.</summary>
-    Rgb,
-
-    /// <summary>
-    /// Planar alpha then premultiplied RGB, <c>[N, 4, H, W]</c>: ML.NET's <c>ExtractPixels</c> with
-    /// <c>colorsToExtract: All</c> (order ARGB). The graph composites onto white first (<c>min(c + S − a, S)</c>, S the
-    /// <see cref="OnnxExportOptions.InputScale"/>), as the learner's loader does, so transparent images score as they trained.
-    /// </summary>
-    PremultipliedArgb,
-}
-
 /// <summary>Options of <see cref="OnnxExporter"/>: the input layout, the graph's names and what the file records.</summary>
 public sealed record OnnxExportOptions
 {

@@ -70,57 +70,51 @@ public static class ConfusionMatrixPlot
             }
         double threshold = max / 2;
 
-        using var surface = SKSurface.Create(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-
-        using var fill = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = false };
-        using var cellText = CanvasText.Paint(Math.Min(o.FontSize, cell * 0.32f), SKColors.Black);
-        for (int a = 0; a < c; a++)
-            for (int p = 0; p < c; p++)
-            {
-                double v = shares?[a, p] ?? counts[a, p];
-                var rect = SKRect.Create(gridLeft + p * cell, gridTop + a * cell, cell, cell);
-                fill.Color = ColorAt(max > min ? (v - min) / (max - min) : 0);
-                canvas.DrawRect(rect, fill);
-                cellText.Color = v > threshold ? SKColors.White : SKColors.Black;
-                var text = shares is null ? counts[a, p].ToString(CultureInfo.InvariantCulture)
-                    : shares[a, p].ToString("F" + o.Decimals, CultureInfo.InvariantCulture);
-                cellText.TextSize = Math.Min(o.FontSize, cell * 0.32f);
-                CanvasText.DrawMiddle(canvas, CanvasText.Fit(cellText, text, cell - 4, 6), rect.MidX, rect.MidY, cellText);
-            }
-        using (var border = new SKPaint { Style = SKPaintStyle.Stroke, Color = SKColors.Black, StrokeWidth = 1 })
-            canvas.DrawRect(SKRect.Create(gridLeft, gridTop, c * cell, c * cell), border);
-
-        // Class names: actual classes right-aligned left of the rows, predicted classes rotated 90° under the columns.
-        using var name = CanvasText.Paint(nameSize, SKColors.Black, align: SKTextAlign.Right);
-        for (int k = 0; k < c; k++)
+        return PngCanvas.Render(side, side, canvas =>
         {
-            var text = CanvasText.Fit(name, classes[k], labels - 8, nameSize);
-            CanvasText.DrawMiddle(canvas, text, gridLeft - 6, gridTop + (k + 0.5f) * cell, name);
+            using var fill = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = false };
+            using var cellText = CanvasText.Paint(Math.Min(o.FontSize, cell * 0.32f), SKColors.Black);
+            for (int a = 0; a < c; a++)
+                for (int p = 0; p < c; p++)
+                {
+                    double v = shares?[a, p] ?? counts[a, p];
+                    var rect = SKRect.Create(gridLeft + p * cell, gridTop + a * cell, cell, cell);
+                    fill.Color = ColorAt(max > min ? (v - min) / (max - min) : 0);
+                    canvas.DrawRect(rect, fill);
+                    cellText.Color = v > threshold ? SKColors.White : SKColors.Black;
+                    var text = shares is null ? counts[a, p].ToString(CultureInfo.InvariantCulture)
+                        : shares[a, p].ToString("F" + o.Decimals, CultureInfo.InvariantCulture);
+                    cellText.TextSize = Math.Min(o.FontSize, cell * 0.32f);
+                    CanvasText.DrawMiddle(canvas, CanvasText.Fit(cellText, text, cell - 4, 6), rect.MidX, rect.MidY, cellText);
+                }
+            using (var border = new SKPaint { Style = SKPaintStyle.Stroke, Color = SKColors.Black, StrokeWidth = 1 })
+                canvas.DrawRect(SKRect.Create(gridLeft, gridTop, c * cell, c * cell), border);
+
+            // Class names: actual classes right-aligned left of the rows, predicted classes rotated 90° under the columns.
+            using var name = CanvasText.Paint(nameSize, SKColors.Black, align: SKTextAlign.Right);
+            for (int k = 0; k < c; k++)
+            {
+                var text = CanvasText.Fit(name, classes[k], labels - 8, nameSize);
+                CanvasText.DrawMiddle(canvas, text, gridLeft - 6, gridTop + (k + 0.5f) * cell, name);
+                using (new SKAutoCanvasRestore(canvas))
+                {
+                    canvas.Translate(gridLeft + (k + 0.5f) * cell, gridBottom + 6);
+                    canvas.RotateDegrees(-90);
+                    CanvasText.DrawMiddle(canvas, text, 0, 0, name);
+                }
+            }
+
+            using var title = CanvasText.Paint(o.FontSize * 1.25f, SKColors.Black, bold: true);
+            CanvasText.DrawMiddle(canvas, CanvasText.Fit(title, o.Title, side - 8, 8), (gridLeft + gridRight) / 2, m / 2f, title);
+            using var axis = CanvasText.Paint(o.FontSize * 1.1f, SKColors.Black, bold: true);
+            CanvasText.DrawMiddle(canvas, "Predicted", (gridLeft + gridRight) / 2, side - m / 2f, axis);
             using (new SKAutoCanvasRestore(canvas))
             {
-                canvas.Translate(gridLeft + (k + 0.5f) * cell, gridBottom + 6);
+                canvas.Translate(m / 2f, (gridTop + gridBottom) / 2);
                 canvas.RotateDegrees(-90);
-                CanvasText.DrawMiddle(canvas, text, 0, 0, name);
+                CanvasText.DrawMiddle(canvas, "Actual", 0, 0, axis);
             }
-        }
-
-        using var title = CanvasText.Paint(o.FontSize * 1.25f, SKColors.Black, bold: true);
-        CanvasText.DrawMiddle(canvas, CanvasText.Fit(title, o.Title, side - 8, 8), (gridLeft + gridRight) / 2, m / 2f, title);
-        using var axis = CanvasText.Paint(o.FontSize * 1.1f, SKColors.Black, bold: true);
-        CanvasText.DrawMiddle(canvas, "Predicted", (gridLeft + gridRight) / 2, side - m / 2f, axis);
-        using (new SKAutoCanvasRestore(canvas))
-        {
-            canvas.Translate(m / 2f, (gridTop + gridBottom) / 2);
-            canvas.RotateDegrees(-90);
-            CanvasText.DrawMiddle(canvas, "Actual", 0, 0, axis);
-        }
-
-        canvas.Flush();
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        });
     }
 
     /// <summary>The "Blues" colour at <paramref name="t"/> in 0..1.</summary>

@@ -34,42 +34,37 @@ public static class HeatMapPlot
         int width = panels * size + (panels + 1) * gap;
         int height = options.TitleHeight + size + 2 * gap + BarHeight + gap;
 
-        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
         string P(int c) => map.Probabilities[c].ToString("0.00", CultureInfo.InvariantCulture);
-        using (var line = CanvasText.Paint(options.FontSize, SKColors.Black, bold: true))
+        return PngCanvas.Render(width, height, canvas =>
         {
-            var text = CanvasText.Fit(line, $"{classes[map.Predicted]} ({P(map.Predicted)})", width - 2 * gap, 8);
-            CanvasText.DrawMiddle(canvas, text, width / 2f, gap + options.TitleHeight * 0.28f, line);
-        }
-        using (var line = CanvasText.Paint(options.FontSize, new SKColor(0x55, 0x55, 0x55)))
-        {
-            var text = CanvasText.Fit(line, $"heat map of: {classes[map.ClassIndex]} ({P(map.ClassIndex)}){FlatNote(map)}", width - 2 * gap, 8);
-            CanvasText.DrawMiddle(canvas, text, width / 2f, gap + options.TitleHeight * 0.74f, line);
-        }
+            using (var line = CanvasText.Paint(options.FontSize, SKColors.Black, bold: true))
+            {
+                var text = CanvasText.Fit(line, $"{classes[map.Predicted]} ({P(map.Predicted)})", width - 2 * gap, 8);
+                CanvasText.DrawMiddle(canvas, text, width / 2f, TitledImageGrid.TitleLineY(gap, options.TitleHeight, 0), line);
+            }
+            using (var line = CanvasText.Paint(options.FontSize, new SKColor(0x55, 0x55, 0x55)))
+            {
+                var text = CanvasText.Fit(line, $"heat map of: {classes[map.ClassIndex]} ({P(map.ClassIndex)}){FlatNote(map)}", width - 2 * gap, 8);
+                CanvasText.DrawMiddle(canvas, text, width / 2f, TitledImageGrid.TitleLineY(gap, options.TitleHeight, 1), line);
+            }
 
-        float top = gap + options.TitleHeight;
-        if (options.ShowImage) HeatMapOverlay.Draw(canvas, map, SKRect.Create(gap, top, size, size), 0);
-        float left = gap + (panels - 1) * (size + gap);
-        HeatMapOverlay.Draw(canvas, map, SKRect.Create(left, top, size, size), options.Alpha);
+            float top = gap + options.TitleHeight;
+            if (options.ShowImage) HeatMapOverlay.Draw(canvas, map, SKRect.Create(gap, top, size, size), 0);
+            float left = gap + (panels - 1) * (size + gap);
+            HeatMapOverlay.Draw(canvas, map, SKRect.Create(left, top, size, size), options.Alpha);
 
-        // Colour bar: the map's 0..1 in magma, as it is blended.
-        float barTop = top + size + gap;
-        for (int x = 0; x < size; x++)
-        {
-            using var paint = new SKPaint { Color = ColorMaps.Magma(x / (float)(size - 1)) };
-            canvas.DrawRect(left + x, barTop, 1, 10, paint);
-        }
-        using (var label = CanvasText.Paint(11, SKColors.Black, align: SKTextAlign.Left))
-            CanvasText.DrawMiddle(canvas, "0 (no evidence)", left, barTop + 20, label);
-        using (var label = CanvasText.Paint(11, SKColors.Black, align: SKTextAlign.Right))
-            CanvasText.DrawMiddle(canvas, "1 (strongest)", left + size, barTop + 20, label);
-
-        canvas.Flush();
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+            // Colour bar: the map's 0..1 in magma, as it is blended.
+            float barTop = top + size + gap;
+            for (int x = 0; x < size; x++)
+            {
+                using var paint = new SKPaint { Color = ColorMaps.Magma(x / (float)(size - 1)) };
+                canvas.DrawRect(left + x, barTop, 1, 10, paint);
+            }
+            using (var label = CanvasText.Paint(11, SKColors.Black, align: SKTextAlign.Left))
+                CanvasText.DrawMiddle(canvas, "0 (no evidence)", left, barTop + 20, label);
+            using (var label = CanvasText.Paint(11, SKColors.Black, align: SKTextAlign.Right))
+                CanvasText.DrawMiddle(canvas, "1 (strongest)", left + size, barTop + 20, label);
+        });
     }
 
     private static string FlatNote(HeatMap map) => !map.IsFlat ? ""

@@ -11,19 +11,12 @@ public static class PlotPng
     public static byte[] Render(PlotModel model, int width = 800, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var surface = SKSurface.Create(info);
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using (var context = new EmbeddedFontRenderContext(canvas))
+        return PngCanvas.Render(width, height, canvas =>
         {
+            using var context = new EmbeddedFontRenderContext(canvas);
             ((IPlotModel)model).Update(true);
             ((IPlotModel)model).Render(context, new OxyRect(0, 0, width, height));
-        }
-        canvas.Flush();
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        });
     }
 
     /// <summary>Renders <paramref name="model"/> to a PNG file, written atomically (temp file, then rename).</summary>

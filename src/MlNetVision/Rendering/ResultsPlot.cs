@@ -17,10 +17,10 @@ namespace MlNetVision.Rendering;
 public static class ResultsPlot
 {
     /// <summary>The colour of a right prediction's line (fastai's <c>green</c>, darkened for contrast on white).</summary>
-    public static readonly SKColor Right = new(0x2E, 0x7D, 0x32);
+    public static readonly SKColor Right = TitledImageGrid.Right;
 
     /// <summary>The colour of a wrong prediction's line.</summary>
-    public static readonly SKColor Wrong = new(0xC6, 0x28, 0x28);
+    public static readonly SKColor Wrong = TitledImageGrid.Wrong;
 
     /// <summary>Renders <paramref name="results"/> with the pictures from <paramref name="images"/> and returns the PNG bytes.</summary>
     /// <param name="results">The items to show, in grid order (from <see cref="ClassificationInterpretation.Results"/>).</param>
@@ -33,39 +33,20 @@ public static class ResultsPlot
         ArgumentNullException.ThrowIfNull(images);
         if (results.Count == 0) throw new ArgumentException("There are no results to show.", nameof(results));
         options ??= new ResultsPlotOptions();
-        int n = results.Count;
-        int columns = Math.Clamp(options.Columns ?? (int)Math.Ceiling(Math.Sqrt(n)), 1, n);
-        int rows = (n + columns - 1) / columns;
-        int gap = options.Gap, size = options.ImageSize, titleHeight = options.TitleHeight;
-        int width = columns * size + (columns + 1) * gap;
-        int height = rows * (titleHeight + size) + (rows + 1) * gap;
-
-        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var imagePaint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
-        for (int i = 0; i < n; i++)
+        var grid = new TitledImageGrid(results.Count, options.Columns, options);
+        return PngCanvas.Render(grid.Width, grid.Height, canvas =>
         {
-            var r = results[i];
-            float left = gap + i % columns * (size + gap);
-            float top = gap + i / columns * (titleHeight + size + gap);
-            using (var actual = CanvasText.Paint(options.FontSize, SKColors.Black))
-                CanvasText.DrawMiddle(canvas, CanvasText.Fit(actual, r.ActualClass, size, 8), left + size / 2f, top + titleHeight * 0.28f, actual);
-            using (var predicted = CanvasText.Paint(options.FontSize, r.IsCorrect ? Right : Wrong))
-                CanvasText.DrawMiddle(canvas, CanvasText.Fit(predicted, r.PredictedClass, size, 8), left + size / 2f, top + titleHeight * 0.74f, predicted);
-
-            var box = SKRect.Create(left, top + titleHeight, size, size);
-            using var image = SKBitmap.Decode(images.Load(r.Index))
-                ?? throw new InvalidDataException($"Could not decode the image of item {r.Index}.");
-            float scale = Math.Min(box.Width / image.Width, box.Height / image.Height);
-            float w = image.Width * scale, h = image.Height * scale;
-            canvas.DrawBitmap(image, SKRect.Create(box.MidX - w / 2, box.MidY - h / 2, w, h), imagePaint);
-        }
-
-        canvas.Flush();
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+            using var imagePaint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
+            for (int i = 0; i < results.Count; i++)
+            {
+                var r = results[i];
+                grid.DrawTitle(canvas, i, 0, r.ActualClass, SKColors.Black);
+                grid.DrawTitle(canvas, i, 1, r.PredictedClass, r.IsCorrect ? Right : Wrong);
+                using var image = SKBitmap.Decode(images.Load(r.Index))
+                    ?? throw new InvalidDataException($"Could not decode the image of item {r.Index}.");
+                TitledImageGrid.DrawFitted(canvas, image, grid.ImageBox(i), imagePaint);
+            }
+        });
     }
 
     /// <summary>Renders the first <paramref name="maxN"/> items of <paramref name="interpretation"/> (fastai <c>show_results(max_n)</c>) and returns the PNG bytes.</summary>

@@ -2,8 +2,8 @@ using MlNetVision.Interpretation;
 
 namespace MlNetVision.Rendering;
 
-/// <summary>How <see cref="TopLossesPlot"/> lays out its grid of images.</summary>
-public sealed class TopLossesPlotOptions
+/// <summary>How <see cref="TopLossesPlot"/> lays out its grid of images (title lines: predicted/actual, then loss / probability).</summary>
+public sealed class TopLossesPlotOptions : TitledImagePlotOptions
 {
     /// <summary>Whether to show the largest losses (true) or the smallest (false), as fastai's <c>largest</c>.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
@@ -13,40 +13,18 @@ public sealed class TopLossesPlotOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public int? Columns { get; set; }
 
-    /// <summary>Default of <see cref="ImageSize"/>.</summary>
+    /// <summary>Default of <see cref="TitledImagePlotOptions.ImageSize"/>.</summary>
     public const int DefaultImageSize = 224;
-
-    /// <summary>The side of the square box each image is fitted into (aspect ratio kept), in pixels.</summary>
-    /// <value>The default value is 224.</value>
-    public int ImageSize { get; set; } = DefaultImageSize;
-
-    /// <summary>Default of <see cref="TitleHeight"/>.</summary>
-    public const int DefaultTitleHeight = 44;
-
-    /// <summary>The height of the two title lines above each image, in pixels.</summary>
-    /// <value>The default value is 44.</value>
-    public int TitleHeight { get; set; } = DefaultTitleHeight;
 
     /// <summary>Default of <see cref="HeaderHeight"/>.</summary>
     public const int DefaultHeaderHeight = 36;
 
+    /// <summary>Creates the options with every default.</summary>
+    public TopLossesPlotOptions() : base(DefaultImageSize) { }
+
     /// <summary>The height of the figure's header line ("Prediction/Actual/Loss/Probability"), in pixels.</summary>
     /// <value>The default value is 36.</value>
     public int HeaderHeight { get; set; } = DefaultHeaderHeight;
-
-    /// <summary>Default of <see cref="Gap"/>.</summary>
-    public const int DefaultGap = 12;
-
-    /// <summary>The gap around and between cells, in pixels.</summary>
-    /// <value>The default value is 12.</value>
-    public int Gap { get; set; } = DefaultGap;
-
-    /// <summary>Default of <see cref="FontSize"/>.</summary>
-    public const float DefaultFontSize = 15f;
-
-    /// <summary>The font size of the titles, in pixels (lowered to fit long class names).</summary>
-    /// <value>The default value is 15.</value>
-    public float FontSize { get; set; } = DefaultFontSize;
 
     /// <summary>Whether each image is drawn under its Grad-CAM heat map (fastai's <c>heatmap=True</c>); needs <see cref="ClassificationInterpretation.HasHeatMaps"/>.</summary>
     /// <value>The default value is <see langword="false"/>.</value>

@@ -165,13 +165,3 @@ public sealed class VisionPredictor : IDisposable
         Model.Dispose();
     }
 }
-
-/// <summary>What <see cref="VisionPredictor.PredictFiles"/> and <see cref="VisionPredictor.PredictFolder"/> return.</summary>
-/// <param name="Items">The predicted files, in input order.</param>
-/// <param name="Skipped">The files that could not be decoded, and why.</param>
-public sealed record BatchPredictions(IReadOnlyList<FilePrediction> Items, IReadOnlyList<SkippedInput> Skipped);
-
-/// <summary>The prediction for one image file.</summary>
-/// <param name="Path">The image file.</param>
-/// <param name="Prediction">Its class, index and probabilities.</param>
-public sealed record FilePrediction(string Path, Prediction Prediction);

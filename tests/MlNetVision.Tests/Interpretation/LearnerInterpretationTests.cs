@@ -42,7 +42,8 @@ public sealed class LearnerInterpretationTests : IDisposable
         Assert.Contains(report.Summary, kv => kv.Key == "Architecture" && kv.Value == Architectures.ResNet18MlNet.Name);
         using (var loss = SKBitmap.Decode(report.LossPlot))
             Assert.Equal((800, 500), (loss.Width, loss.Height));
-        Assert.NotNull(SKBitmap.Decode(report.LearningRatePlot));
+        using (var lr = SKBitmap.Decode(report.LearningRatePlot))
+            Assert.Equal((800, 500), (lr.Width, lr.Height));
         Assert.Null(report.LrFinderPlot);
 
         // Real Fashion-MNIST images in the top-losses grid: 9 items, 3 × 3.

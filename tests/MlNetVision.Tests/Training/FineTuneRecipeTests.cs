@@ -41,7 +41,8 @@ public sealed class FineTuneRecipeTests : IDisposable
         Assert.Equal(record.Unfrozen.Last!.ValidLoss < record.Frozen.Last!.ValidLoss, record.UnfrozenBeatFrozen);
 
         // SaveBest wrote the best epoch of the (last) phase and loaded it back: the weights validate to its valid_loss.
-        Assert.True(File.Exists(learn.CheckpointPath(FineTuneRecipe.BestModelName)));
+        var (best, _) = Checkpoint.LoadModel(learn.CheckpointPath(FineTuneRecipe.BestModelName));
+        using (best) TestLearners.AssertSameWeights(TestLearners.Weights(best), TestLearners.Weights(learn));
         Assert.Equal(record.Unfrozen.Last.ValidLoss, learn.Validate().ValidLoss, 1e-5);
     }
 

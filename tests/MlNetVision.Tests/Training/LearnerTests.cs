@@ -22,23 +22,11 @@ public sealed class LearnerTests : IDisposable
 
     private ImageDataBunch Tiny(int seed = 42) => FashionSample.Bunch(_path, size: 32, batchSize: 16, seed: seed);
 
-    private static Learner Create(ImageDataBunch data, bool pretrained = true, LearnerOptions? options = null)
-    {
-        options ??= new LearnerOptions();
-        options.Pretrained = pretrained;
-        options.ProgressWriter = null;
-        return VisionLearner.Create(data, Architectures.ResNet18MlNet, options);
-    }
+    private static Learner Create(ImageDataBunch data, bool pretrained = true, LearnerOptions? options = null) => TestLearners.Create(data, pretrained, options);
 
-    private static Dictionary<string, float[]> Weights(Learner learn) =>
-        learn.Model.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
-            .ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+    private static Dictionary<string, float[]> Weights(Learner learn) => TestLearners.Weights(learn);
 
-    private static void AssertSameWeights(Dictionary<string, float[]> expected, Dictionary<string, float[]> actual)
-    {
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var (name, values) in expected) Assert.True(values.AsSpan().SequenceEqual(actual[name]), $"{name} differs");
-    }
+    private static void AssertSameWeights(Dictionary<string, float[]> expected, Dictionary<string, float[]> actual) => TestLearners.AssertSameWeights(expected, actual);
 
     [Fact]
     public void Should_FreezeAllButBatchNormAndHead_When_PretrainedLearnerIsCreated()
@@ -193,36 +181,6 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
-    public void Should_RunCallbacksInOrderAndStop_When_EarlyStoppingAndCancelling()
-    {
-        using var data = Tiny();
-        var constant = Metric.FromFunction("constant", (o, _) => torch.tensor(1f));
-        using var learn = Create(data, options: new LearnerOptions { Metrics = [new ErrorRate(), new Accuracy(), constant] });
-        var events = new EventLog();
-        learn.Fit(5, 1e-4, callbacks: [events, new EarlyStopping("constant", patience: 0, lowerIsBetter: false)]);
-        Assert.Equal(2, learn.Recorder.Epochs.Count);
-        Assert.Contains("no improvement in constant", learn.State.StopReason);
-        Assert.Same(learn.Recorder.Epochs[0], Assert.Single(learn.Recorder.FitHistory)[0]);
-        Assert.Equal(["BeforeFit", "BeforeEpoch", "BeforeBatch", "AfterLoss", "AfterBackward", "AfterStep", "AfterBatch"], events.Names.Take(7));
-        // Validation batches get the batch events too (no backward, no step), then AfterValidate closes the pass.
-        Assert.Equal(["BeforeValidate", "BeforeBatch", "AfterLoss", "AfterBatch"], events.Names.SkipWhile(n => n != "BeforeValidate").Take(4));
-        Assert.Equal(["AfterValidate", "AfterEpoch"], events.Names.SkipWhile(n => n != "AfterValidate").Take(2));
-        var validation = events.Names.SkipWhile(n => n != "BeforeValidate").TakeWhile(n => n != "AfterValidate").ToList();
-        Assert.Equal(data.Valid.BatchCount, validation.Count(n => n == "AfterBatch"));
-        Assert.DoesNotContain("AfterStep", validation);
-        Assert.Equal("AfterFit", events.Names[^1]);
-        Assert.Equal(1.0 - learn.Recorder.Epochs[^1]["error_rate"], learn.Recorder.Epochs[^1]["accuracy"], 6);
-
-        using var cts = new CancellationTokenSource();
-        var progress = new List<TrainingProgress>();
-        var reporting = new LearnerOptions { Progress = new SyncProgress(p => { progress.Add(p); cts.Cancel(); }) };
-        using var cancelled = Create(data, options: reporting);
-        Assert.Throws<OperationCanceledException>(() => cancelled.Fit(3, 1e-4, cancellationToken: cts.Token));
-        Assert.Single(cancelled.Recorder.Losses);
-        Assert.Equal(TrainingProgressKind.TrainingBatch, Assert.Single(progress).Kind);
-    }
-
-    [Fact]
     public void Should_FireForwardHooksOfSubmodules_When_TrainingValidatingAndPredicting()
     {
         using var data = Tiny();
@@ -259,46 +217,6 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
-    public void Should_EndWithTheBestCheckpoint_When_SavingTheBestModel()
-    {
-        using var data = Tiny();
-        using var learn = Create(data);
-        var save = new SaveModel("valid_loss", name: "best");
-        learn.Fit(2, 1e-3, callbacks: [save]);
-        Assert.InRange(save.Monitor.BestEpoch, 0, 1);
-        Assert.Equal(learn.Recorder.Epochs.Min(e => e.ValidLoss), save.Monitor.Best);
-        var (best, _) = Checkpoint.LoadModel(learn.CheckpointPath("best"));
-        using (best)
-        {
-            var saved = best.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
-            AssertSameWeights(saved, Weights(learn));
-        }
-    }
-
-    [Fact]
-    public void Should_WriteTheEpochTable_When_AWriterIsGiven()
-    {
-        using var data = Tiny();
-        var writer = new StringWriter();
-        using var learn = VisionLearner.Create(data, Architectures.ResNet18MlNet, new LearnerOptions { ProgressWriter = writer });
-        learn.FitOneCycle(1);
-        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("epoch", lines[0]);
-        Assert.Contains("train_loss", lines[0]);
-        Assert.Contains("error_rate", lines[0]);
-        Assert.Matches(@"^0\s+\d+\.\d{6}\s+\d+\.\d{6}\s+\d+\.\d{6}\s+00:\d\d", lines[1]);
-
-        var losses = learn.Recorder.PlotLosses(Path.Combine(_path, "losses.png"));
-        var lr = learn.Recorder.PlotLr(Path.Combine(_path, "lr.png"));
-        var metrics = learn.Recorder.PlotMetrics(Path.Combine(_path, "metrics.png"));
-        foreach (var png in new[] { losses, lr, metrics })
-        {
-            using var bitmap = SKBitmap.Decode(png);
-            Assert.Equal(800, bitmap.Width);
-        }
-    }
-
-    [Fact]
     public void Should_AverageZoomedViews_When_UsingTestTimeAugmentation()
     {
         using var data = Tiny();
@@ -332,27 +250,6 @@ public sealed class LearnerTests : IDisposable
         Assert.Equal(LearnerOptions.DefaultDevice, o.Device);
         Assert.False(o.AutoBatchSize);
         Assert.Same(Console.Error, o.Log);
-    }
-
-    private sealed class EventLog : LearnerCallback
-    {
-        public List<string> Names { get; } = [];
-        public override void BeforeFit(Learner l) => Names.Add(nameof(BeforeFit));
-        public override void BeforeEpoch(Learner l) => Names.Add(nameof(BeforeEpoch));
-        public override void BeforeBatch(Learner l) => Names.Add(nameof(BeforeBatch));
-        public override void AfterLoss(Learner l) => Names.Add(nameof(AfterLoss));
-        public override void AfterBackward(Learner l) => Names.Add(nameof(AfterBackward));
-        public override void AfterStep(Learner l) => Names.Add(nameof(AfterStep));
-        public override void AfterBatch(Learner l) => Names.Add(nameof(AfterBatch));
-        public override void BeforeValidate(Learner l) => Names.Add(nameof(BeforeValidate));
-        public override void AfterValidate(Learner l) => Names.Add(nameof(AfterValidate));
-        public override void AfterEpoch(Learner l) => Names.Add(nameof(AfterEpoch));
-        public override void AfterFit(Learner l) => Names.Add(nameof(AfterFit));
-    }
-
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     private sealed class FloatComparer(float tolerance) : IEqualityComparer<float>
