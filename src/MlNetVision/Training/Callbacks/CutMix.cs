@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetVision.Training.Callbacks;
@@ -10,16 +9,13 @@ namespace MlNetVision.Training.Callbacks;
 /// uniformly random pixel and clipped to the image is pasted from <c>x_sᵢ</c> into every <c>xᵢ</c>. <c>λ</c> is then
 /// recomputed from the clipped box: <c>λ = 1 − box area / (W·H)</c>, and the loss is
 /// <c>mean(λ·L(ŷᵢ, yᵢ) + (1 − λ)·L(ŷᵢ, y_sᵢ))</c> (see <see cref="MixHandler"/>). Validation, its loss and the metrics see
-/// the un-mixed images and targets.
+/// the un-mixed images and targets. The constructor's <c>alpha</c> (default 1) must be a positive number, else
+/// <see cref="ArgumentOutOfRangeException"/>.
 /// </summary>
-public sealed class CutMix : MixHandler
+public sealed class CutMix(double alpha = CutMix.DefaultAlpha) : MixHandler(alpha)
 {
     /// <summary>Default of <see cref="MixHandler.Alpha"/> (fastai v2 <c>CutMix(alpha=1.)</c>: λ uniform on 0..1).</summary>
     public const double DefaultAlpha = 1.0;
-
-    /// <summary>Creates the callback with the Beta distribution's <paramref name="alpha"/> (default 1).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not positive.</exception>
-    public CutMix(double alpha = DefaultAlpha) : base(alpha) { }
 
     /// <summary>The current batch's box in pixels, <c>[X1, X2) × [Y1, Y2)</c>, taken from the shuffled images; valid during a training batch.</summary>
     public (int X1, int Y1, int X2, int Y2)? Box { get; private set; }
@@ -46,10 +42,10 @@ public sealed class CutMix : MixHandler
         int height = (int)images.shape[2], width = (int)images.shape[3];
         double drawn;
         using (var draw = SampleLambda(1, images)) drawn = draw.to_type(ScalarType.Float64).cpu().item<double>();
-        var shuffle = torch.randperm(n, device: images.device);
+        var shuffle = randperm(n, device: images.device);
         int cx, cy;
-        using (var x = torch.randint(0, width, [1], dtype: ScalarType.Int64)) cx = (int)x.item<long>();
-        using (var y = torch.randint(0, height, [1], dtype: ScalarType.Int64)) cy = (int)y.item<long>();
+        using (var x = randint(0, width, [1], dtype: ScalarType.Int64)) cx = (int)x.item<long>();
+        using (var y = randint(0, height, [1], dtype: ScalarType.Int64)) cy = (int)y.item<long>();
         var box = RandomBox(width, height, drawn, cx, cy);
         var mixed = images.clone();
         int boxW = box.X2 - box.X1, boxH = box.Y2 - box.Y1;
@@ -62,7 +58,7 @@ public sealed class CutMix : MixHandler
         }
         Box = box;
         var lambda = 1 - (double)boxW * boxH / ((double)width * height);
-        return (mixed, shuffle, torch.full(n, lambda, dtype: images.dtype, device: images.device));
+        return (mixed, shuffle, full(n, lambda, dtype: images.dtype, device: images.device));
     }
 
     /// <inheritdoc/>

@@ -1,24 +1,16 @@
-using MlNetVision.Models;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
 
 namespace MlNetVision.Tests.Training.Callbacks;
 
 /// <summary>fastai's <c>CutMix</c>: the box's pixels, λ as the box's area and the loss against their formulas.</summary>
-public sealed class CutMixTests : IDisposable
+public sealed class CutMixTests
 {
-    private readonly FashionSample _sample = new();
-    private readonly string _path;
-
-    public CutMixTests() => _path = _sample.Subset(8, 2, ["bag", "coat", "sandal", "trouser"]);
-
-    public void Dispose() => _sample.Dispose();
-
     [Fact]
     public void Should_PasteTheShuffledBoxAndWeighTheLossByItsArea_When_TrainingWithCutMix()
     {
-        using var data = FashionSample.Bunch(_path, size: 32, batchSize: 8);
-        using var learn = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { Pretrained = false, ProgressWriter = null });
+        using var tiny = new TinyScratchLearner(trainPerClass: 8);
+        var learn = tiny.Learner;
         var cutMix = new CutMix();
         var before = new UnmixedBatchRecorder();
         var after = new MixedBatchRecorder(cutMix, batches: 4);

@@ -1,24 +1,16 @@
-using MlNetVision.Models;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
 
 namespace MlNetVision.Tests.Training.Callbacks;
 
 /// <summary>fastai's <c>MixUp</c>: the mixed batch's images and loss against their formulas.</summary>
-public sealed class MixUpTests : IDisposable
+public sealed class MixUpTests
 {
-    private readonly FashionSample _sample = new();
-    private readonly string _path;
-
-    public MixUpTests() => _path = _sample.Subset(4, 2, ["bag", "coat", "sandal", "trouser"]);
-
-    public void Dispose() => _sample.Dispose();
-
     [Fact]
     public void Should_MixImagesAndLossByLambda_When_TrainingWithMixUp()
     {
-        using var data = FashionSample.Bunch(_path, size: 32, batchSize: 8);
-        using var learn = VisionLearner.Create(data, Architectures.ResNet18, new LearnerOptions { Pretrained = false, ProgressWriter = null });
+        using var tiny = new TinyScratchLearner(trainPerClass: 4);
+        var learn = tiny.Learner;
         var mixUp = new MixUp();
         var before = new UnmixedBatchRecorder();
         var after = new MixedBatchRecorder(mixUp, batches: 2);
