@@ -4,9 +4,6 @@ using static TorchSharp.torch;
 
 namespace MlNetVision.Tests.Training.Callbacks;
 
-/// <summary>One mixed training batch: what the model saw, λ, the permutation, the loss the loop computed and the loss recomputed by hand.</summary>
-internal sealed record MixedBatch(float[] Mixed, float[] Lambda, long[] Shuffle, float Loss, double Expected, (int X1, int Y1, int X2, int Y2)? Box);
-
 /// <summary>
 /// Takes the batch a <see cref="MixHandler"/> mixed, and recomputes its loss in double from the logits of the mixed images:
 /// <c>mean(λᵢ·CE(ŷᵢ, yᵢ) + (1 − λᵢ)·CE(ŷᵢ, y_sᵢ))</c>. Stops the fit after <paramref name="batches"/> batches.
