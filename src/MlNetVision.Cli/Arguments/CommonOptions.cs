@@ -157,6 +157,28 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>
+    /// An optional number (off when absent) whose range is the library's: <paramref name="check"/> builds what the value
+    /// configures and its <see cref="ArgumentException"/> becomes the option's error.
+    /// </summary>
+    public static Option<T?> Optional<T>(string name, string description, string helpName, Action<T> check) where T : struct
+    {
+        var option = new Option<T?>(name) { Description = description, HelpName = helpName };
+        option.Validators.Add(r =>
+        {
+            if (!TryGet<T?>(r, out var v) || v is not { } value) return;
+            try
+            {
+                check(value);
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"{name}: {e.Message.Split(" (Parameter")[0]}");
+            }
+        });
+        return option;
+    }
+
     /// <summary><c>--lr</c>: auto, a value or a range, parsed by <see cref="Training.LearningRate.Parse"/>.</summary>
     public static Option<Training.LearningRate> LearningRate() => new("--lr")
     {

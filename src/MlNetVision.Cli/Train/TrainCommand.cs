@@ -2,6 +2,8 @@ using System.CommandLine;
 using MlNetVision.Cli.Arguments;
 using MlNetVision.Cli.Running;
 using MlNetVision.Training;
+using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Losses;
 
 namespace MlNetVision.Cli.Train;
 
@@ -38,11 +40,15 @@ public static class TrainCommand
         var weights = CommonOptions.Weights();
         var device = CommonOptions.Device();
         var autoBatchSize = CommonOptions.AutoBatchSize();
+        var labelSmoothing = CommonOptions.Optional<double>("--label-smoothing", "Train and validate with label-smoothing cross-entropy of this eps (fastai LabelSmoothingCrossEntropy, eps=0.1). Default: plain cross-entropy.", "eps", v => _ = new LabelSmoothingCrossEntropy(v));
+        var mixUp = CommonOptions.Optional<double>("--mixup", "Train with MixUp of this alpha (fastai MixUp, alpha=0.4). Default: off.", "alpha", v => _ = new MixUp(v));
+        var cutMix = CommonOptions.Optional<double>("--cutmix", "Train with CutMix of this alpha (fastai CutMix, alpha=1); not with --mixup. Default: off.", "alpha", v => _ = new CutMix(v));
+        var accumulate = CommonOptions.Optional<int>("--accumulate", "Accumulate gradients over this many samples per optimiser step (fastai GradientAccumulation n_acc=32). Default: one step per batch.", "samples", v => _ = new GradientAccumulation(v));
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, freezeTo, patience, validPct, output, seed,
-            weights, device, autoBatchSize,
+            weights, device, autoBatchSize, labelSmoothing, mixUp, cutMix, accumulate,
         };
         command.SetAction((parse, token) =>
         {
@@ -50,10 +56,12 @@ public static class TrainCommand
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
                 parse.GetValue(unfreezeEpochs), parse.GetValue(lr), parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(freezeTo),
                 parse.GetValue(patience), parse.GetValue(validPct),
-                parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize));
+                parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize),
+                parse.GetValue(labelSmoothing), parse.GetValue(mixUp), parse.GetValue(cutMix), parse.GetValue(accumulate));
             if (settings.FrozenEpochs + settings.UnfrozenEpochs == 0)
                 throw CliException.Usage("--frozen-epochs and --unfrozen-epochs are both 0: nothing to train.");
             if (settings.Patience is < 0) throw CliException.Usage("--patience cannot be negative.");
+            if (settings.MixUp is not null && settings.CutMix is not null) throw CliException.Usage("--mixup and --cutmix are both given: train with one of them.");
             return Task.FromResult(TrainRunner.Run(settings, app.CreateOutput(parse), token));
         });
         return command;

@@ -43,6 +43,10 @@ public static class TrainRunner
             LrFindIterations = settings.LrFindIterations,
             FreezeTo = settings.FreezeTo,
             EarlyStoppingPatience = settings.Patience,
+            LabelSmoothing = settings.LabelSmoothing,
+            MixUpAlpha = settings.MixUp,
+            CutMixAlpha = settings.CutMix,
+            AccumulateSamples = settings.AccumulateSamples,
         };
         FineTuneResult record;
         try

@@ -22,6 +22,10 @@ namespace MlNetVision.Cli.Train;
 /// <param name="Weights">torchvision weights file for the backbone, or <see langword="null"/>.</param>
 /// <param name="Device">cpu, cuda, cuda:N or auto.</param>
 /// <param name="AutoBatchSize">Halve the batch when it does not fit in memory.</param>
+/// <param name="LabelSmoothing">Label smoothing eps (<c>--label-smoothing</c>), or <see langword="null"/>.</param>
+/// <param name="MixUp">MixUp alpha (<c>--mixup</c>), or <see langword="null"/>.</param>
+/// <param name="CutMix">CutMix alpha (<c>--cutmix</c>), or <see langword="null"/>.</param>
+/// <param name="AccumulateSamples">Samples per optimiser step (<c>--accumulate</c>, fastai n_acc), or <see langword="null"/>.</param>
 public sealed record TrainSettings(
     string? Data,
     string Architecture,
@@ -39,4 +43,8 @@ public sealed record TrainSettings(
     int Seed,
     string? Weights = null,
     string Device = ComputeDevice.Auto,
-    bool AutoBatchSize = false);
+    bool AutoBatchSize = false,
+    double? LabelSmoothing = null,
+    double? MixUp = null,
+    double? CutMix = null,
+    int? AccumulateSamples = null);

@@ -107,6 +107,22 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public IProgress<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>Label smoothing <c>ε</c> of the training and validation loss (fastai <c>LabelSmoothingCrossEntropy(eps=0.1)</c>); see <see cref="FineTuneOptions.LabelSmoothing"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: plain cross-entropy.</value>
+    public double? LabelSmoothing { get; set; }
+
+    /// <summary>MixUp's <c>α</c> (fastai <c>MixUp(alpha=0.4)</c>); see <see cref="FineTuneOptions.MixUpAlpha"/>.</summary>
+    /// <value>The default value is <see langword="null"/> (no MixUp).</value>
+    public double? MixUpAlpha { get; set; }
+
+    /// <summary>CutMix's <c>α</c> (fastai <c>CutMix(alpha=1.)</c>); not together with <see cref="MixUpAlpha"/>; see <see cref="FineTuneOptions.CutMixAlpha"/>.</summary>
+    /// <value>The default value is <see langword="null"/> (no CutMix).</value>
+    public double? CutMixAlpha { get; set; }
+
+    /// <summary>Samples per optimiser step, accumulated over batches (fastai <c>GradientAccumulation(n_acc=32)</c>); see <see cref="FineTuneOptions.AccumulateSamples"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: one step per batch.</value>
+    public int? AccumulateSamples { get; set; }
+
     // ---- end of the training recipe ----
 
     /// <summary>Images per training step.</summary>
@@ -156,5 +172,9 @@ public sealed class VisionClassifierOptions
         LrFindIterations = LrFindIterations,
         EarlyStoppingPatience = EarlyStoppingPatience,
         SaveBest = SaveBest,
+        LabelSmoothing = LabelSmoothing,
+        MixUpAlpha = MixUpAlpha,
+        CutMixAlpha = CutMixAlpha,
+        AccumulateSamples = AccumulateSamples,
     };
 }

@@ -1,3 +1,5 @@
+using MlNetVision.Training.Callbacks;
+using MlNetVision.Training.Losses;
 using MlNetVision.Training.Schedules;
 
 namespace MlNetVision.Training;
@@ -75,8 +77,53 @@ public sealed class FineTuneOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool SaveBest { get; set; }
 
+    // fastai v2's training extras, off by default; the command line and the estimator set them here.
+
+    /// <summary>
+    /// Label smoothing <c>ε</c>: when set, the recipe makes the learner's loss (<see cref="LearnerOptions.Loss"/>, used for the
+    /// training and the validation loss, and kept after the recipe) <c>LabelSmoothingCrossEntropy(eps)</c>; fastai's
+    /// default <c>ε</c> is <see cref="LabelSmoothingCrossEntropy.DefaultEps"/> (0.1).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the learner's own loss (plain cross-entropy unless set otherwise).</value>
+    public double? LabelSmoothing { get; set; }
+
+    /// <summary>MixUp's <c>α</c>: when set, both phases train with <see cref="Callbacks.MixUp"/> (fastai's default <c>α</c> is <see cref="Callbacks.MixUp.DefaultAlpha"/>, 0.4).</summary>
+    /// <value>The default value is <see langword="null"/> (no MixUp).</value>
+    public double? MixUpAlpha { get; set; }
+
+    /// <summary>CutMix's <c>α</c>: when set, both phases train with <see cref="Callbacks.CutMix"/> (fastai's default <c>α</c> is <see cref="Callbacks.CutMix.DefaultAlpha"/>, 1); not together with <see cref="MixUpAlpha"/>.</summary>
+    /// <value>The default value is <see langword="null"/> (no CutMix).</value>
+    public double? CutMixAlpha { get; set; }
+
+    /// <summary>
+    /// Gradient accumulation in samples (fastai <c>GradientAccumulation(n_acc)</c>, whose default is
+    /// <see cref="GradientAccumulation.DefaultSamplesPerStep"/>, 32): when set, both phases step the optimiser once every
+    /// this many samples, so batches of <c>bs</c> train like batches of <c>n_acc</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: one step per batch.</value>
+    public int? AccumulateSamples { get; set; }
+
+    /// <summary>The loss the recipe gives the learner: label smoothing when <see cref="LabelSmoothing"/> is set, else <see langword="null"/> (the learner's own).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="LabelSmoothing"/> is not in 0..1.</exception>
+    public LossFunction? CreateLoss() => LabelSmoothing is { } eps ? new LabelSmoothingCrossEntropy(eps) : null;
+
+    /// <summary>The callbacks both phases get from <see cref="MixUpAlpha"/>, <see cref="CutMixAlpha"/> and <see cref="AccumulateSamples"/>, new ones on every call.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An alpha is not positive or <see cref="AccumulateSamples"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">Both <see cref="MixUpAlpha"/> and <see cref="CutMixAlpha"/> are set.</exception>
+    public IReadOnlyList<LearnerCallback> CreateCallbacks()
+    {
+        if (MixUpAlpha is not null && CutMixAlpha is not null)
+            throw new ArgumentException("MixUpAlpha and CutMixAlpha are both set: train with one of MixUp and CutMix.", nameof(CutMixAlpha));
+        var callbacks = new List<LearnerCallback>();
+        if (MixUpAlpha is { } mixUp) callbacks.Add(new MixUp(mixUp));
+        if (CutMixAlpha is { } cutMix) callbacks.Add(new CutMix(cutMix));
+        if (AccumulateSamples is { } samples) callbacks.Add(new GradientAccumulation(samples));
+        return callbacks;
+    }
+
     /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative, nothing would train, or a rate is <c>Auto</c> where it cannot be.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, nothing would train, a rate is <c>Auto</c> where it cannot be, or an extra is out of range.</exception>
+    /// <exception cref="ArgumentException">Both <see cref="MixUpAlpha"/> and <see cref="CutMixAlpha"/> are set.</exception>
     public void Validate()
     {
         if (FrozenEpochs < 0) throw new ArgumentOutOfRangeException(nameof(FrozenEpochs), FrozenEpochs, "Epochs cannot be negative.");
@@ -90,5 +137,7 @@ public sealed class FineTuneOptions
         if (EarlyStoppingPatience is < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "Patience cannot be negative.");
         FrozenCycle.Validate();
         UnfrozenCycle.Validate();
+        CreateLoss();
+        CreateCallbacks();
     }
 }

@@ -14,7 +14,9 @@ namespace MlNetVision.Training;
 /// <c>LrFind(numIt: LrFindIterations)</c>, then the rule of <see cref="ChooseRate"/> turns the curve into a slice.</item>
 /// <item><b>Unfrozen phase</b>: <c>FitOneCycle(UnfrozenEpochs, rate)</c>.</item>
 /// </list>
-/// Each phase can stop early (<see cref="FineTuneOptions.EarlyStoppingPatience"/>) and end on its best epoch
+/// <see cref="FineTuneOptions.LabelSmoothing"/> sets the learner's loss first; <see cref="FineTuneOptions.MixUpAlpha"/>,
+/// <see cref="FineTuneOptions.CutMixAlpha"/> and <see cref="FineTuneOptions.AccumulateSamples"/> add their callbacks to both
+/// phases (not the finder), and the phases' descriptions name them. Each phase can stop early (<see cref="FineTuneOptions.EarlyStoppingPatience"/>) and end on its best epoch
 /// (<see cref="FineTuneOptions.SaveBest"/>). The result records both epoch tables, the finder's result and the rates.
 /// </summary>
 public static class FineTuneRecipe
@@ -45,7 +47,10 @@ public static class FineTuneRecipe
         if (o.FreezeTo < 0 || o.FreezeTo >= groups)
             throw new ArgumentOutOfRangeException(nameof(options), o.FreezeTo, $"FreezeTo must leave at least the head trainable: 0..{groups - 1} for {groups} layer groups.");
         runStep ??= (_, run) => run();
-        var extra = callbacks?.ToArray() ?? [];
+        if (o.CreateLoss() is { } loss) learner.Options.Loss = loss;
+        var extras = o.CreateCallbacks();
+        LearnerCallback[] extra = [.. callbacks ?? [], .. extras];
+        var described = Describe(o, extras);
 
         FineTunePhaseResult? frozen = null, unfrozen = null;
         LrFindResult? found = null;
@@ -53,7 +58,7 @@ public static class FineTuneRecipe
         {
             if (learner.Options.Pretrained) learner.Freeze();
             var body = learner.FrozenGroups > 0 ? "body frozen" : "whole network (no pretrained weights)";
-            var step = new FineTuneStep(FineTuneStepKind.Frozen, $"frozen phase: fit_one_cycle({o.FrozenEpochs}, {o.FrozenLearningRate}), {body}", o.FrozenEpochs, o.FrozenLearningRate);
+            var step = new FineTuneStep(FineTuneStepKind.Frozen, $"frozen phase: fit_one_cycle({o.FrozenEpochs}, {o.FrozenLearningRate}), {body}{described}", o.FrozenEpochs, o.FrozenLearningRate);
             frozen = RunPhase(learner, step, o, o.FrozenCycle, extra, runStep, cancellationToken);
         }
         if (o.UnfrozenEpochs > 0)
@@ -68,7 +73,7 @@ public static class FineTuneRecipe
                 cancellationToken.ThrowIfCancellationRequested();
                 (rate, warning) = ChooseRate(found!, o.FrozenLearningRate, o.AutoLrMult);
             }
-            var step = new FineTuneStep(FineTuneStepKind.Unfrozen, $"unfrozen phase: fit_one_cycle({o.UnfrozenEpochs}, {rate}), {Trainable(learner)}", o.UnfrozenEpochs, rate, found, warning);
+            var step = new FineTuneStep(FineTuneStepKind.Unfrozen, $"unfrozen phase: fit_one_cycle({o.UnfrozenEpochs}, {rate}), {Trainable(learner)}{described}", o.UnfrozenEpochs, rate, found, warning);
             unfrozen = RunPhase(learner, step, o, o.UnfrozenCycle, extra, runStep, cancellationToken);
         }
         return new FineTuneResult(frozen, unfrozen, found, o.UnfrozenLearningRate);
@@ -106,6 +111,10 @@ public static class FineTuneRecipe
         var recorder = learner.Recorder.Snapshot();
         return new FineTunePhaseResult(step.Kind, step.LearningRate!.Value, learner.FrozenGroups, recorder.Epochs, learner.State.StopReason, recorder);
     }
+
+    // The extras the options switched on, in fastai's words: ", loss_func=..., cbs=[...]", or nothing.
+    private static string Describe(FineTuneOptions o, IReadOnlyList<LearnerCallback> extras) =>
+        (o.CreateLoss() is { } loss ? $", loss_func={loss}" : "") + (extras.Count > 0 ? $", cbs=[{string.Join(", ", extras)}]" : "");
 
     private static string Trainable(Learner learner) =>
         learner.FrozenGroups == 0 ? "whole network" : $"first {learner.FrozenGroups} of {learner.LayerGroups.Count} layer groups frozen";

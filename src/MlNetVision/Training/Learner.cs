@@ -21,6 +21,8 @@ public sealed partial class Learner : IDisposable
 {
     private readonly IReadOnlyList<IReadOnlyList<(string Name, Parameter Parameter)>> _layerGroups;
     private readonly HashSet<string> _batchNormParameters;
+    private readonly string _path;
+    private ImageDataBunch _data;
     private bool _disposed;
 
     /// <summary>Wraps <paramref name="model"/> and <paramref name="data"/>; prefer <see cref="VisionLearner.Create"/>, which also builds the model.</summary>
@@ -31,7 +33,8 @@ public sealed partial class Learner : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         if (model.NumClasses != data.Classes.Count)
             throw new ArgumentException($"The model predicts {model.NumClasses} classes but the data has {data.Classes.Count}.", nameof(model));
-        Data = data;
+        _data = data;
+        _path = data.Path;
         Model = model;
         Options = options ?? new LearnerOptions();
         // Before the optimiser takes the parameters: moving a module to another device replaces them.
@@ -49,8 +52,16 @@ public sealed partial class Learner : IDisposable
         Recorder = new Recorder();
     }
 
-    /// <summary>The data the learner trains and validates on.</summary>
-    public ImageDataBunch Data { get; }
+    /// <summary>
+    /// The data the learner trains and validates on; set it between fits to train on at another size (progressive
+    /// resizing, fastai <c>learn.dls = get_dls(bs, size)</c>): see <see cref="SetData"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set to data with another class list.</exception>
+    public ImageDataBunch Data
+    {
+        get => _data;
+        set => SetData(value);
+    }
 
     /// <summary>The network (normalisation → body → head).</summary>
     public VisionModel Model { get; }
@@ -79,8 +90,8 @@ public sealed partial class Learner : IDisposable
     /// <summary>The layer groups: (state-dict name, parameter) lists, first group first (three for ResNets).</summary>
     public IReadOnlyList<IReadOnlyList<(string Name, Parameter Parameter)>> LayerGroups => _layerGroups;
 
-    /// <summary>The folder checkpoints go to: <c>Data.Path/models</c> (fastai <c>learn.path/learn.model_dir</c>).</summary>
-    public string ModelDirectory => System.IO.Path.Combine(Data.Path, Options.ModelDirectory);
+    /// <summary>The folder checkpoints go to: <c>path/models</c> with the path of the data the learner was created with (fastai <c>learn.path/learn.model_dir</c>).</summary>
+    public string ModelDirectory => System.IO.Path.Combine(_path, Options.ModelDirectory);
 
     /// <summary>Releases the optimiser state and the model.</summary>
     public void Dispose()

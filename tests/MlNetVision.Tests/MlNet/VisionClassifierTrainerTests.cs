@@ -167,9 +167,15 @@ public class VisionClassifierTrainerTests
         Assert.Null(o.WorkspacePath);
         Assert.Null(o.Seed);
         Assert.Null(o.ProgressWriter);
+        Assert.Null(o.LabelSmoothing);
+        Assert.Null(o.MixUpAlpha);
+        Assert.Null(o.CutMixAlpha);
+        Assert.Null(o.AccumulateSamples);
         // The estimator's recipe defaults are the recipe's own.
         var recipe = new FineTuneOptions();
         Assert.Equal((recipe.FrozenEpochs, recipe.UnfrozenEpochs, recipe.FrozenLearningRate, recipe.UnfrozenLearningRate, recipe.FreezeTo, recipe.LrFindIterations),
             (o.FrozenEpochs, o.UnfrozenEpochs, o.FrozenLearningRate, o.UnfrozenLearningRate, o.FreezeTo, o.LrFindIterations));
+        Assert.Equal((recipe.LabelSmoothing, recipe.MixUpAlpha, recipe.CutMixAlpha, recipe.AccumulateSamples),
+            (o.LabelSmoothing, o.MixUpAlpha, o.CutMixAlpha, o.AccumulateSamples));
     }
 }

@@ -82,5 +82,24 @@ public sealed class FineTuneRecipeTests : IDisposable
         Assert.Equal((25, 0.3), (o.UnfrozenCycle.DivFactor, o.UnfrozenCycle.PctStart));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuneOptions { FrozenEpochs = 0, UnfrozenEpochs = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuneOptions { FrozenLearningRate = LearningRate.Auto }.Validate());
+        Assert.Null(o.LabelSmoothing);
+        Assert.Null(o.MixUpAlpha);
+        Assert.Null(o.CutMixAlpha);
+        Assert.Null(o.AccumulateSamples);
+        Assert.Null(o.CreateLoss());
+        Assert.Empty(o.CreateCallbacks());
+    }
+
+    [Fact]
+    public void Should_BuildFastAisLossAndCallbacks_When_ExtrasAreSet()
+    {
+        var o = new FineTuneOptions { LabelSmoothing = 0.1, CutMixAlpha = 1, AccumulateSamples = 64 };
+        Assert.Equal("label_smoothing_cross_entropy(eps=0.1)", o.CreateLoss()!.ToString());
+        Assert.Equal(["CutMix(alpha=1)", "GradientAccumulation(n_acc=64)"], o.CreateCallbacks().Select(c => c.ToString()));
+        Assert.Equal(0.1, Assert.IsType<MlNetVision.Training.Losses.LabelSmoothingCrossEntropy>(o.CreateLoss()).Eps);
+        Assert.Throws<ArgumentException>(() => new FineTuneOptions { MixUpAlpha = 0.4, CutMixAlpha = 1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuneOptions { LabelSmoothing = 1.5 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuneOptions { MixUpAlpha = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuneOptions { AccumulateSamples = 0 }.Validate());
     }
 }

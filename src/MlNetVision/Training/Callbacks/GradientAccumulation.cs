@@ -53,5 +53,8 @@ public sealed class GradientAccumulation : LearnerCallback
         Steps++;
     }
 
+    /// <summary>fastai's repr, e.g. <c>GradientAccumulation(n_acc=32)</c>.</summary>
+    public override string ToString() => $"GradientAccumulation(n_acc={SamplesPerStep})";
+
     private static int BatchSize(Learner learner) => (int)(learner.State.Labels?.shape[0] ?? 0);
 }

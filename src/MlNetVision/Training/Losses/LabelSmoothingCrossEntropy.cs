@@ -28,6 +28,9 @@ public sealed class LabelSmoothingCrossEntropy : LossFunction
     /// <inheritdoc/>
     public override string Name => "label_smoothing_cross_entropy";
 
+    /// <summary>The name and the smoothing, e.g. <c>label_smoothing_cross_entropy(eps=0.1)</c>.</summary>
+    public override string ToString() => $"{Name}(eps={Eps.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
     /// <inheritdoc/>
     public override Tensor Compute(Tensor logits, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean)
     {
