@@ -38,11 +38,16 @@ public static class TrainCommand
         var weights = CommonOptions.Weights();
         var device = CommonOptions.Device();
         var autoBatchSize = CommonOptions.AutoBatchSize();
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a stopped or killed run from the last completed epoch in its output folder (folder/model.ckpt); give the same data and options as that run. The folder becomes --out.",
+            HelpName = "folder",
+        };
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, freezeTo, patience, validPct, output, seed,
-            weights, device, autoBatchSize,
+            weights, device, autoBatchSize, resume,
         };
         command.SetAction((parse, token) =>
         {
@@ -51,6 +56,12 @@ public static class TrainCommand
                 parse.GetValue(unfreezeEpochs), parse.GetValue(lr), parse.GetValue(headLr), parse.GetValue(lrFindIterations), parse.GetValue(freezeTo),
                 parse.GetValue(patience), parse.GetValue(validPct),
                 parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize));
+            if (parse.GetValue(resume) is { } resumeFrom)
+            {
+                if (parse.GetResult(output) is { Implicit: false } && Path.GetFullPath(settings.Out) != Path.GetFullPath(resumeFrom))
+                    throw CliException.Usage($"--resume {resumeFrom} continues the run in that folder; --out {settings.Out} names another one (drop --out).");
+                settings = settings with { Out = resumeFrom, Resume = true };
+            }
             if (settings.FrozenEpochs + settings.UnfrozenEpochs == 0)
                 throw CliException.Usage("--frozen-epochs and --unfrozen-epochs are both 0: nothing to train.");
             if (settings.Patience is < 0) throw CliException.Usage("--patience cannot be negative.");

@@ -22,6 +22,7 @@ namespace MlNetVision.Cli.Train;
 /// <param name="Weights">torchvision weights file for the backbone, or <see langword="null"/>.</param>
 /// <param name="Device">cpu, cuda, cuda:N or auto.</param>
 /// <param name="AutoBatchSize">Halve the batch when it does not fit in memory.</param>
+/// <param name="Resume">Continue the run whose checkpoint is in <paramref name="Out"/> (<c>--resume</c>) instead of starting afresh.</param>
 public sealed record TrainSettings(
     string? Data,
     string Architecture,
@@ -39,4 +40,5 @@ public sealed record TrainSettings(
     int Seed,
     string? Weights = null,
     string Device = ComputeDevice.Auto,
-    bool AutoBatchSize = false);
+    bool AutoBatchSize = false,
+    bool Resume = false);
