@@ -44,11 +44,16 @@ public static class TrainCommand
         var mixUp = CommonOptions.Optional<double>("--mixup", "Train with MixUp of this alpha (fastai MixUp, alpha=0.4). Default: off.", "alpha", v => _ = new MixUp(v));
         var cutMix = CommonOptions.Optional<double>("--cutmix", "Train with CutMix of this alpha (fastai CutMix, alpha=1); not with --mixup. Default: off.", "alpha", v => _ = new CutMix(v));
         var accumulate = CommonOptions.Optional<int>("--accumulate", "Accumulate gradients over this many samples per optimiser step (fastai GradientAccumulation n_acc=32). Default: one step per batch.", "samples", v => _ = new GradientAccumulation(v));
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a stopped or killed run from the last completed epoch in its output folder (folder/model.ckpt); give the same data and options as that run. The folder becomes --out.",
+            HelpName = "folder",
+        };
 
         var command = new Command("train", "Train an image classifier: fit the head, unfreeze, find a learning rate, fit the whole network; writes model.zip, model.onnx, the checkpoint and report.html.")
         {
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, freezeTo, patience, validPct, output, seed,
-            weights, device, autoBatchSize, labelSmoothing, mixUp, cutMix, accumulate,
+            weights, device, autoBatchSize, labelSmoothing, mixUp, cutMix, accumulate, resume,
         };
         command.SetAction((parse, token) =>
         {
@@ -58,6 +63,12 @@ public static class TrainCommand
                 parse.GetValue(patience), parse.GetValue(validPct),
                 parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!, parse.GetValue(autoBatchSize),
                 parse.GetValue(labelSmoothing), parse.GetValue(mixUp), parse.GetValue(cutMix), parse.GetValue(accumulate));
+            if (parse.GetValue(resume) is { } resumeFrom)
+            {
+                if (parse.GetResult(output) is { Implicit: false } && Path.GetFullPath(settings.Out) != Path.GetFullPath(resumeFrom))
+                    throw CliException.Usage($"--resume {resumeFrom} continues the run in that folder; --out {settings.Out} names another one (drop --out).");
+                settings = settings with { Out = resumeFrom, Resume = true };
+            }
             if (settings.FrozenEpochs + settings.UnfrozenEpochs == 0)
                 throw CliException.Usage("--frozen-epochs and --unfrozen-epochs are both 0: nothing to train.");
             if (settings.Patience is < 0) throw CliException.Usage("--patience cannot be negative.");

@@ -28,6 +28,8 @@ public static class TrainRunner
     /// <summary>Runs the recipe; returns the exit code.</summary>
     public static int Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
     {
+        // --resume: a missing or position-less checkpoint is reported before any image is loaded.
+        var resumeFrom = settings.Resume ? ResumePoint(Path.GetFullPath(settings.Out), output) : null;
         using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
             settings.Seed, output, "has no pretrained weights shipped: it starts from random weights and the frozen phase trains the whole network.",
             (data, input) => WriteDataSummary(output, data, input), settings.Weights, settings.Device, settings.AutoBatchSize);
@@ -51,7 +53,14 @@ public static class TrainRunner
         FineTuneResult record;
         try
         {
-            record = FineTuneRecipe.Run(learner, recipe, [checkpoint], (step, run) => RunStep(step, run, output, view, checkpoint, outDir), cancellation);
+            void Step(FineTuneStep step, Action run) => RunStep(step, run, output, view, checkpoint, outDir);
+            record = resumeFrom is null
+                ? FineTuneRecipe.Run(learner, recipe, [checkpoint], Step, cancellation)
+                : FineTuneRecipe.Resume(learner, CheckpointName, recipe, [checkpoint], Step, cancellation);
+        }
+        catch (CheckpointMismatchException e)
+        {
+            throw CliException.ModelMismatch($"--resume: {e.Message}", e);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -73,7 +82,8 @@ public static class TrainRunner
             throw CliException.Usage($"--freeze-to {settings.FreezeTo}: {e.Message.Split(" (Parameter")[0]}");
         }
 
-        var checkpointPath = checkpoint.LastPath ?? learner.Save(CheckpointName);
+        // A resumed run that had no epoch left keeps the checkpoint it loaded (with its position) as it is.
+        var checkpointPath = checkpoint.LastPath ?? resumeFrom ?? learner.Save(CheckpointName);
         foreach (var phase in record.Phases)
             RecorderPlots.Losses(phase.Recorder, Path.Combine(outDir, $"losses-{PhaseName(phase.Kind)}.png"));
         learner.Recorder.PlotLr(Path.Combine(outDir, "lr-schedule.png"));
@@ -99,6 +109,18 @@ public static class TrainRunner
         foreach (var (kind, path) in exported) output.Fact(kind, path);
         output.Fact("report", reportPath);
         return ExitCodes.Success;
+    }
+
+    // --resume: the checkpoint a killed run left, which must hold a position in the recipe.
+    private static string ResumePoint(string outDir, CliOutput output)
+    {
+        var path = Path.Combine(outDir, CheckpointName + Checkpoint.Extension);
+        if (!File.Exists(path)) throw CliException.NotFound($"--resume: there is no checkpoint {path} to continue from.");
+        var info = Checkpoint.ReadInfo(path);
+        if (info.Training?.Fit is not { Phase: { } phase } fit)
+            throw CliException.ModelMismatch($"--resume: {path} holds no position in a training run (it was written by an older version or outside training).");
+        output.Status($"Resuming from {path}: {PhaseName(phase)} phase, {fit.EpochsCompleted} of {fit.Epochs} epochs done.");
+        return path;
     }
 
     /// <summary>The file-name word of a phase: <c>frozen</c> or <c>unfrozen</c>.</summary>

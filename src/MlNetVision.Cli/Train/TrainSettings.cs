@@ -26,6 +26,7 @@ namespace MlNetVision.Cli.Train;
 /// <param name="MixUp">MixUp alpha (<c>--mixup</c>), or <see langword="null"/>.</param>
 /// <param name="CutMix">CutMix alpha (<c>--cutmix</c>), or <see langword="null"/>.</param>
 /// <param name="AccumulateSamples">Samples per optimiser step (<c>--accumulate</c>, fastai n_acc), or <see langword="null"/>.</param>
+/// <param name="Resume">Continue the run whose checkpoint is in <paramref name="Out"/> (<c>--resume</c>) instead of starting afresh.</param>
 public sealed record TrainSettings(
     string? Data,
     string Architecture,
@@ -47,4 +48,5 @@ public sealed record TrainSettings(
     double? LabelSmoothing = null,
     double? MixUp = null,
     double? CutMix = null,
-    int? AccumulateSamples = null);
+    int? AccumulateSamples = null,
+    bool Resume = false);

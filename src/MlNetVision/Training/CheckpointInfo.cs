@@ -24,6 +24,12 @@ public sealed record CheckpointInfo(
     /// </summary>
     public string? Weights { get; init; }
 
+    /// <summary>
+    /// The optimiser, generator, loader and fit state saved with the weights (format 2) so that a fit can continue
+    /// (<see cref="Learner.Resume"/>); <see langword="null"/> in weights-only checkpoints and format-1 files.
+    /// </summary>
+    public CheckpointTrainingState? Training { get; init; }
+
     /// <summary>The head options to rebuild the model with.</summary>
     public HeadOptions Head => new() { HiddenSizes = HiddenSizes, Dropout = Dropout, ConcatPool = ConcatPool };
 }

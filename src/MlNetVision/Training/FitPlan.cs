@@ -14,6 +14,8 @@ namespace MlNetVision.Training;
 /// <param name="StopOnNonFinite">Stop quietly when the loss becomes NaN or infinite instead of failing (the finder's divergence stop).</param>
 /// <param name="MaxIterations">Stop after this many training steps; <see langword="null"/> for no cap.</param>
 /// <param name="ShowTable">Whether the console table (<see cref="LearnerOptions.ProgressWriter"/>) is attached.</param>
+/// <param name="Resumable">The schedule as a checkpoint records it (position fields filled at save); <see langword="null"/> for a fit that cannot be resumed (the finder).</param>
+/// <param name="Start">Where a resumed fit starts (epochs completed, step, planned batches); <see langword="null"/> starts at the beginning.</param>
 internal sealed record FitPlan(
     int Epochs,
     Func<int, double[]> LearningRates,
@@ -22,4 +24,6 @@ internal sealed record FitPlan(
     bool Validate = true,
     bool StopOnNonFinite = false,
     int? MaxIterations = null,
-    bool ShowTable = true);
+    bool ShowTable = true,
+    CheckpointFitPosition? Resumable = null,
+    CheckpointFitPosition? Start = null);

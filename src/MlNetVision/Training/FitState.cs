@@ -87,6 +87,9 @@ public sealed class FitState
 
     internal bool StopRequested => StopReason is not null;
 
+    /// <summary>Whether the <c>AfterEpoch</c> callbacks are running (a checkpoint saved now records the fit's position).</summary>
+    internal bool AtEpochEnd { get; set; }
+
     internal void Reset(int epochs, int batchesPerEpoch)
     {
         Epoch = 0;
@@ -104,5 +107,6 @@ public sealed class FitState
         BatchLoss = null;
         LossScale = 1;
         StepSkipped = false;
+        AtEpochEnd = false;
     }
 }

@@ -22,7 +22,9 @@ public sealed partial class Learner
     {
         var rates = (lr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
         var mom = Options.Optimizer.Beta1;
-        Run(new FitPlan(epochs, _ => rates, _ => mom, wd ?? Options.WeightDecay), callbacks, cancellationToken);
+        var decay = wd ?? Options.WeightDecay;
+        var resumable = new CheckpointFitPosition { Schedule = CheckpointFitPosition.ConstantSchedule, LearningRates = rates, Momentum = mom, WeightDecay = decay };
+        Run(new FitPlan(epochs, _ => rates, _ => mom, decay, Resumable: resumable), callbacks, cancellationToken);
     }
 
     /// <summary>
@@ -49,7 +51,13 @@ public sealed partial class Learner
         var maxRates = (maxLr ?? LearningRate.Default).ForGroups(_layerGroups.Count);
         var total = checked(epochs * TrainBatchesPerEpoch());
         var schedule = new OneCycleSchedule(Math.Max(1, total), maxRates, cycle);
-        Run(new FitPlan(epochs, schedule.LearningRates, schedule.Momentum, wd ?? Options.WeightDecay), callbacks, cancellationToken);
+        var decay = wd ?? Options.WeightDecay;
+        var resumable = new CheckpointFitPosition
+        {
+            Schedule = CheckpointFitPosition.OneCycleSchedule, LearningRates = maxRates, DivFactor = cycle.DivFactor, PctStart = cycle.PctStart,
+            FinalDiv = cycle.FinalDivFactor, MomentumHigh = cycle.Moms.High, MomentumLow = cycle.Moms.Low, ScheduleSteps = schedule.TotalSteps, WeightDecay = decay,
+        };
+        Run(new FitPlan(epochs, schedule.LearningRates, schedule.Momentum, decay, Resumable: resumable), callbacks, cancellationToken);
     }
 
     /// <summary>
@@ -105,11 +113,18 @@ public sealed partial class Learner
         State.Reset(epochs, batches);
         State.Optimizer = Optimizer;
         if (plan.MaxIterations is { } cap) State.TotalIterations = cap;
+        int firstEpoch = 0, plannedBatches = batches;
+        if (plan.Start is { } start)
+        {
+            (firstEpoch, plannedBatches) = (start.EpochsCompleted, start.PlannedBatchesPerEpoch);
+            (State.Iteration, State.TotalIterations) = (start.Iteration, start.TotalIterations);
+        }
+        _runningFit = plan.Resumable is { } resumable ? resumable with { Epochs = epochs, PlannedBatchesPerEpoch = plannedBatches } : null;
         Optimizer.SetWeightDecay(plan.WeightDecay);
         foreach (var cb in callbacks) cb.BeforeFit(this);
         try
         {
-            for (int epoch = 0; epoch < epochs && !State.StopRequested; epoch++)
+            for (int epoch = firstEpoch; epoch < epochs && !State.StopRequested; epoch++)
             {
                 State.Epoch = epoch;
                 var sw = Stopwatch.StartNew();
@@ -119,7 +134,7 @@ public sealed partial class Learner
                 try
                 {
                     foreach (var cb in callbacks) cb.BeforeEpoch(this);
-                    if (!TrainEpoch(callbacks, plan, ct, batches)) throw Diverged(epoch, "training", before!, optBefore!);
+                    if (!TrainEpoch(callbacks, plan, ct, plannedBatches)) throw Diverged(epoch, "training", before!, optBefore!);
                     if (State.StopNow || !plan.Validate) { if (!State.StopNow) EndEpochWithoutValidation(callbacks, sw); continue; }
                     foreach (var cb in callbacks) cb.BeforeValidate(this);
                     var (validLoss, metrics) = RunValidation(callbacks, ct);
@@ -127,7 +142,7 @@ public sealed partial class Learner
                     if (State.StopNow) continue; // cancelled during validation: no row for a partial pass
                     State.LastEpoch = new EpochResult(epoch, State.SmoothLoss, validLoss, metrics, sw.Elapsed);
                     if (!double.IsFinite(validLoss)) throw Diverged(epoch, "validation", before!, optBefore!);
-                    foreach (var cb in callbacks) cb.AfterEpoch(this);
+                    AfterEpoch(callbacks);
                     Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.Epoch, epoch, epochs, batches, batches, State.SmoothLoss, State.LastEpoch));
                 }
                 catch (Exception ex) when (Options.AutoBatchSize && before is not null && IsOutOfMemory(ex) && Data.BatchSize / 2 >= MinAutoBatchSize)
@@ -144,6 +159,8 @@ public sealed partial class Learner
         }
         finally
         {
+            _runningFit = null;
+            State.AtEpochEnd = false;
             Optimizer.ZeroGrad();
             foreach (var cb in callbacks) cb.AfterFit(this);
         }
@@ -153,7 +170,18 @@ public sealed partial class Learner
     private void EndEpochWithoutValidation(LearnerCallback[] callbacks, Stopwatch sw)
     {
         State.LastEpoch = new EpochResult(State.Epoch, State.SmoothLoss, double.NaN, [], sw.Elapsed);
-        foreach (var cb in callbacks) cb.AfterEpoch(this);
+        AfterEpoch(callbacks);
+    }
+
+    // AfterEpoch callbacks run with State.AtEpochEnd set: a checkpoint saved then records the fit's position.
+    private void AfterEpoch(LearnerCallback[] callbacks)
+    {
+        State.AtEpochEnd = true;
+        try
+        {
+            foreach (var cb in callbacks) cb.AfterEpoch(this);
+        }
+        finally { State.AtEpochEnd = false; }
     }
 
     // Returns false when the loss became non-finite and the fit must fail (not for the learning-rate finder).
@@ -305,6 +333,3 @@ public sealed partial class Learner
             || ex.Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
             || ex.Message.Contains("DefaultCPUAllocator", StringComparison.Ordinal));
 }
-
-/// <summary>Thrown when the training or validation loss becomes NaN or infinite; the weights were restored to before the epoch.</summary>
-public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);

@@ -10,7 +10,7 @@ namespace MlNetVision.Training.Optimizers;
 /// bias correction. One group per layer group; frozen parameters (<c>requires_grad == false</c>) and parameters
 /// without a gradient are skipped entirely. Every update is a handful of whole-tensor libtorch operations.
 /// </summary>
-public sealed class AdamW : IDisposable
+public sealed partial class AdamW : IDisposable
 {
     private readonly Dictionary<Parameter, State> _state = new(ReferenceEqualityComparer.Instance);
 
@@ -132,24 +132,5 @@ public sealed class AdamW : IDisposable
         public Tensor ExpAvgSq { get; } = expAvgSq;
         public long Step { get; set; }
         public void Dispose() { ExpAvg.Dispose(); ExpAvgSq.Dispose(); }
-    }
-}
-
-/// <summary>A copy of an <see cref="AdamW"/> optimiser's state, owned by the caller.</summary>
-public sealed class AdamWSnapshot : IDisposable
-{
-    internal AdamWSnapshot(Dictionary<Parameter, AdamW.State> states, (double, double, double, double)[] hypers)
-    {
-        States = states;
-        Hypers = hypers;
-    }
-
-    internal Dictionary<Parameter, AdamW.State> States { get; }
-    internal (double Lr, double Beta1, double Beta2, double Wd)[] Hypers { get; }
-
-    /// <summary>Releases the copied tensors.</summary>
-    public void Dispose()
-    {
-        foreach (var s in States.Values) s.Dispose();
     }
 }
