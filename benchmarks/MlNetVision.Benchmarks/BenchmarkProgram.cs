@@ -15,6 +15,7 @@ internal static class BenchmarkProgram
 
         cases:
           train     training throughput (images/s), ours and PyTorch, on ready-made tensors and end to end
+          profile   where the training step's time goes: phases and operators, ours and PyTorch's profiler
           infer     inference throughput and single-image latency: TorchSharp eval, ONNX through ML.NET, PyTorch eval
           accuracy  the lesson-1 recipe on the full Fashion-MNIST: test accuracy and wall time
           memory    resident memory per epoch over several epochs (must stay flat)
@@ -50,6 +51,7 @@ internal static class BenchmarkProgram
             return args[0] switch
             {
                 "train" => TrainBenchmark.Run(options),
+                "profile" => ProfileBenchmark.Run(options),
                 "infer" => InferBenchmark.Run(options),
                 "accuracy" => AccuracyBenchmark.Run(options),
                 "memory" => MemoryBenchmark.Run(options),
