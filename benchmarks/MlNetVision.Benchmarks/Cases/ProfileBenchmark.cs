@@ -26,6 +26,8 @@ internal static class ProfileBenchmark
           --layout LIST    nchw,nhwc: VisionModel.ChannelsLast off or on (default nhwc, the library's default); the
                            peer gets channels-last batches for nhwc
           --top N          PyTorch operators listed (default 12)
+          --dtype X        float32 (default) or bfloat16: the whole model and batch cast to bfloat16 on our side only,
+                           to see whether libtorch's bf16 kernels are faster on this CPU (no peer row)
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -34,7 +36,13 @@ internal static class ProfileBenchmark
         var arch = Architectures.Get(args.GetString("arch", "resnet18-mlnet"));
         var (size, batch) = TrainBenchmark.ParseShape(args.GetString("shape", "224:16"));
         int steps = args.GetInt("steps", 4), warmup = args.GetInt("warmup", 2), top = args.GetInt("top", 12);
-        bool peer = !args.Has("no-peer") && TrainBenchmark.PeerCheck();
+        var dtype = args.GetString("dtype", "float32") switch
+        {
+            "float32" => ScalarType.Float32,
+            "bfloat16" => ScalarType.BFloat16,
+            var other => throw new BenchmarkArgumentException($"--dtype expects float32 or bfloat16, got '{other}'."),
+        };
+        bool peer = dtype == ScalarType.Float32 && !args.Has("no-peer") && TrainBenchmark.PeerCheck();
         foreach (var layout in args.GetList("layout", "nhwc"))
             foreach (var body in args.GetList("body", "frozen,unfrozen"))
             {
@@ -45,8 +53,8 @@ internal static class ProfileBenchmark
                     "nhwc" => true,
                     _ => throw new BenchmarkArgumentException($"--layout expects nchw or nhwc, got '{layout}'."),
                 };
-                var ours = Ours(arch, size, batch, frozen, steps, warmup, channelsLast);
-                Console.WriteLine($"{arch.Name} {size}/{batch} {body} {layout}, ms per step (median of {steps}; load {LoadAverage.Read().One:0.00}):");
+                var ours = Ours(arch, size, batch, frozen, steps, warmup, channelsLast, dtype);
+                Console.WriteLine($"{arch.Name} {size}/{batch} {body} {layout} {dtype}, ms per step (median of {steps}; load {LoadAverage.Read().One:0.00}):");
                 Console.WriteLine($"  ours: {ours}");
                 if (arch.Padding == PaddingStyle.CntkAsymmetric)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -78,10 +86,11 @@ internal static class ProfileBenchmark
         }
     }
 
-    private static Phases Ours(ResNetArchitecture arch, int size, int batch, bool frozen, int steps, int warmup, bool channelsLast, int classes = 10)
+    private static Phases Ours(ResNetArchitecture arch, int size, int batch, bool frozen, int steps, int warmup, bool channelsLast, ScalarType dtype, int classes = 10)
     {
         torch.manual_seed(42);
         using var model = VisionModel.Create(arch, classes, pretrained: false);
+        if (dtype != ScalarType.Float32) model.to(dtype);
         model.ChannelsLast = channelsLast; // the model lays the batch out itself; the cost is in its forward
         using var trainer = new ComputeTrainer(model, frozen, warmup + steps);
         var moduleTimes = new Dictionary<string, double>();
@@ -99,7 +108,7 @@ internal static class ProfileBenchmark
             });
         }
         using var data = NewDisposeScope();
-        var xs = Enumerable.Range(0, warmup + steps).Select(_ => rand(batch, 3, size, size)).ToArray();
+        var xs = Enumerable.Range(0, warmup + steps).Select(_ => rand(batch, 3, size, size).to(dtype)).ToArray();
         var ys = Enumerable.Range(0, warmup + steps).Select(_ => randint(0, classes, [batch], dtype: ScalarType.Int64)).ToArray();
         var phases = new List<double[]>();
         for (int i = 0; i < warmup + steps; i++)
