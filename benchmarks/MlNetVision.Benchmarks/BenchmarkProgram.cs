@@ -15,7 +15,9 @@ internal static class BenchmarkProgram
 
         cases:
           train     training throughput (images/s), ours and PyTorch, on ready-made tensors and end to end
+          profile   where the training step's time goes: phases and operators, ours and PyTorch's profiler
           infer     inference throughput and single-image latency: TorchSharp eval, ONNX through ML.NET, PyTorch eval
+          ort       ONNX Runtime session options (threads, graph optimisation) on the exported model, batch 1 and 32
           accuracy  the lesson-1 recipe on the full Fashion-MNIST: test accuracy and wall time
           memory    resident memory per epoch over several epochs (must stay flat)
           memory-scale  peak and per-stage resident memory of the lesson recipe on Fashion-MNIST at scale
@@ -50,7 +52,9 @@ internal static class BenchmarkProgram
             return args[0] switch
             {
                 "train" => TrainBenchmark.Run(options),
+                "profile" => ProfileBenchmark.Run(options),
                 "infer" => InferBenchmark.Run(options),
+                "ort" => OrtOptionsBenchmark.Run(options),
                 "accuracy" => AccuracyBenchmark.Run(options),
                 "memory" => MemoryBenchmark.Run(options),
                 "serve" => ServeBenchmark.Run(options),

@@ -4,7 +4,7 @@
 The C# harness (benchmarks/MlNetVision.Benchmarks) runs this script as a subprocess and reads the one line that
 starts with "RESULT " (a JSON object). Commands:
 
-  train  --arch A --size S --bs B [--frozen] --mode tensors|e2e [--folder DIR] [--epochs E] [--steps N] [--warmup W]
+  train  --arch A --size S --bs B [--frozen] --mode tensors|e2e|profile [--folder DIR] [--epochs E] [--steps N] [--warmup W]
   infer  --arch A --size S --bs B [--steps N] [--latency-runs N] [--folder DIR]
 
 Same as ours: the architecture (below), input normalisation inside the model, fastai's head, fastai v1's frozen state
@@ -281,6 +281,49 @@ def validate(model, items, size, bs):
     return loss_sum / max(1, n), wrong / max(1, n)
 
 
+def to_channels_last(x):
+    return x.contiguous(memory_format=torch.channels_last)
+
+
+def profile_steps(model, a, nc, rng):
+    """The step's phases (forward with the loss, zero grad, backward, optimiser step), median ms per step, and
+    torch.autograd.profiler's self CPU time per operator, averaged over the profiled steps."""
+    opt, sched = make_optimizer(model, a.warmup + a.steps, a.lr)
+    xs = [torch.rand(a.bs, 3, a.size, a.size, generator=rng) for _ in range(a.warmup + a.steps)]
+    if a.channels_last:
+        xs = [to_channels_last(x) for x in xs]
+    ys = [torch.randint(0, nc, (a.bs,), generator=rng) for _ in range(a.warmup + a.steps)]
+    phases = []
+
+    def step(x, y):
+        t0 = time.perf_counter()
+        loss = F.cross_entropy(model(x), y)
+        float(loss)
+        t1 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        t2 = time.perf_counter()
+        loss.backward()
+        t3 = time.perf_counter()
+        opt.step()
+        sched.step()
+        t4 = time.perf_counter()
+        return [(t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3]
+
+    for i in range(a.warmup):
+        step(xs[i], ys[i])
+    for i in range(a.warmup, a.warmup + a.steps):
+        phases.append(step(xs[i], ys[i]))
+    # The profiler's own overhead would distort the phase times above, so it runs over the same number of extra steps.
+    opt, sched = make_optimizer(model, a.steps, a.lr)
+    with torch.autograd.profiler.profile() as prof:
+        for i in range(a.warmup, a.warmup + a.steps):
+            step(xs[i], ys[i])
+    ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)[:a.top]
+    med = [sorted(p[k] for p in phases)[len(phases) // 2] for k in range(4)]
+    return dict(step_ms=sum(med), forward_ms=med[0], zero_grad_ms=med[1], backward_ms=med[2], optimizer_ms=med[3],
+                ops=[dict(name=e.key, self_ms=e.self_cpu_time_total / 1e3 / a.steps, calls=e.count / a.steps) for e in ops])
+
+
 def cmd_train(a):
     rng = torch.Generator().manual_seed(a.seed)
     torch.manual_seed(a.seed)
@@ -300,7 +343,9 @@ def cmd_train(a):
     opt, sched = make_optimizer(model, a.warmup + 1, a.lr)
     for _ in range(a.warmup):
         train_step(model, opt, sched, wx, wy)
-    if a.mode == "tensors":
+    if a.mode == "profile":
+        out = profile_steps(model, a, nc, rng)
+    elif a.mode == "tensors":
         opt, sched = make_optimizer(model, a.steps, a.lr)
         # A fresh batch per step: repeating one batch lets the network fit it, and steps on a collapsed loss are
         # not the steps of a real fit.
@@ -402,7 +447,9 @@ def main():
         s.add_argument("--seed", type=int, default=42)
     t = sub.choices["train"]
     t.add_argument("--frozen", action="store_true")
-    t.add_argument("--mode", choices=["tensors", "e2e"], default="tensors")
+    t.add_argument("--mode", choices=["tensors", "e2e", "profile"], default="tensors")
+    t.add_argument("--top", type=int, default=12, help="profile: operators listed")
+    t.add_argument("--channels-last", action="store_true", help="profile: batches in channels-last memory format")
     t.add_argument("--folder")
     t.add_argument("--epochs", type=int, default=1)
     t.add_argument("--lr", type=float, default=3e-3)

@@ -29,6 +29,7 @@ internal static class TrainBenchmark
           --folder DIR     end-to-end data: a folder of class folders of images (default: batches*batch
                            Fashion-MNIST training images as PNG files, balanced over the classes)
           --prefetch X     auto (the library's default: off for cached images), on or off
+          --layout X       nhwc (VisionModel.ChannelsLast, the library's default) or nchw
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -40,6 +41,12 @@ internal static class TrainBenchmark
         var modes = args.GetList("mode", "tensors,e2e");
         int steps = args.GetInt("steps", 8), warmup = args.GetInt("warmup", 2);
         bool peer = !args.Has("no-peer") && PeerCheck();
+        ChannelsLast = args.GetString("layout", "nhwc") switch
+        {
+            "nhwc" => true,
+            "nchw" => false,
+            var other => throw new BenchmarkArgumentException($"--layout expects nhwc or nchw, got '{other}'."),
+        };
 
         Console.WriteLine("Training throughput, images/s (higher is better); ratio = ours / PyTorch; load = 1-minute load average before / after the row.");
         var table = new ResultTable("arch", "size", "batch", "body", "ours tensors", "PyTorch tensors", "ratio",
@@ -67,6 +74,9 @@ internal static class TrainBenchmark
         return 0;
     }
 
+    /// <summary>The layout our models run in (<see cref="VisionModel.ChannelsLast"/>), from <c>--layout</c>.</summary>
+    public static bool ChannelsLast { get; set; } = VisionModel.DefaultChannelsLast;
+
     /// <summary>
     /// Pure compute, no data pipeline: a fresh random batch for every timed step, made before the clock starts (one
     /// batch repeated lets the network fit it, and steps on a collapsed loss are not the steps of a real fit).
@@ -75,6 +85,7 @@ internal static class TrainBenchmark
     {
         torch.manual_seed(42);
         using var model = VisionModel.Create(arch, classes, pretrained: false);
+        model.ChannelsLast = ChannelsLast;
         using (var warm = new ComputeTrainer(model, frozen, warmup + 1))
         using (var scope = NewDisposeScope())
         {
@@ -139,6 +150,7 @@ internal static class TrainBenchmark
         var build = total.Elapsed.TotalSeconds;
         var sinceBuild = Stopwatch.StartNew();
         using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = false, ProgressWriter = null, Seed = 42 });
+        learner.Model.ChannelsLast = ChannelsLast;
         if (frozen) learner.Freeze();
         using (var scope = NewDisposeScope())
         using (var warm = new ComputeTrainer(learner.Model, frozen, warmup + 1))

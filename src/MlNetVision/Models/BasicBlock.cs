@@ -13,14 +13,10 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
-    private readonly PaddingStyle _padding;
-    private readonly int _stride;
 
     /// <summary>Creates a block from <paramref name="inPlanes"/> to <paramref name="planes"/> channels.</summary>
     public BasicBlock(int inPlanes, int planes, int stride, PaddingStyle padding) : base(nameof(BasicBlock))
     {
-        _padding = padding;
-        _stride = stride;
         conv1 = Conv2d(inPlanes, planes, 3, stride: stride, padding: ResNetPadding.Own(padding, 3, stride), bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, padding: 1, bias: false);
@@ -34,7 +30,7 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var out1 = functional.relu(bn1.call(conv1.call(ResNetPadding.Apply(x, _padding, 3, _stride))));
+        var out1 = functional.relu(bn1.call(conv1.call(x)));
         var out2 = bn2.call(conv2.call(out1));
         var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(out2.add_(identity)).MoveToOuterDisposeScope();

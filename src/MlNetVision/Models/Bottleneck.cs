@@ -15,14 +15,10 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
-    private readonly PaddingStyle _padding;
-    private readonly int _stride;
 
     /// <summary>Creates a block from <paramref name="inPlanes"/> to <c>4 * planes</c> channels.</summary>
     public Bottleneck(int inPlanes, int planes, int stride, PaddingStyle padding) : base(nameof(Bottleneck))
     {
-        _padding = padding;
-        _stride = stride;
         conv1 = Conv2d(inPlanes, planes, 1, bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: stride, padding: ResNetPadding.Own(padding, 3, stride), bias: false);
@@ -39,7 +35,7 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var out1 = functional.relu(bn1.call(conv1.call(x)));
-        var out2 = functional.relu(bn2.call(conv2.call(ResNetPadding.Apply(out1, _padding, 3, _stride))));
+        var out2 = functional.relu(bn2.call(conv2.call(out1)));
         var out3 = bn3.call(conv3.call(out2));
         var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(out3.add_(identity)).MoveToOuterDisposeScope();

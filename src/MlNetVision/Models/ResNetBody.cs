@@ -61,9 +61,9 @@ public sealed class ResNetBody : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = functional.relu(bn1.call(conv1.call(ResNetPadding.Apply(x, _padding, 7, 2))));
-        // After ReLU every value is >= 0, so zero padding gives the same maximum as ONNX's implicit -inf padding.
-        y = functional.max_pool2d(ResNetPadding.Apply(y, _padding, 3, 2), 3, 2, ResNetPadding.Own(_padding, 3, 2));
+        // Both padding styles pad symmetrically here: for stride 2 that is CNTK's SAME_LOWER (see ResNetPadding).
+        var y = functional.relu(bn1.call(conv1.call(x)));
+        y = functional.max_pool2d(y, 3, 2, ResNetPadding.Own(_padding, 3, 2));
         y = layer4.call(layer3.call(layer2.call(layer1.call(y))));
         return y.MoveToOuterDisposeScope();
     }

@@ -90,7 +90,8 @@ public class OnnxExporterTests
         }
         // Probabilities that are all one-hot would make the comparison weak: require a spread-out row somewhere.
         Assert.True(minMaxProb < 0.99f, $"every row is saturated (smallest top probability {minMaxProb}); the test would prove little");
-        Assert.True(maxDiff <= 1e-4f, $"max abs difference between ONNX Runtime and TorchSharp is {maxDiff}");
+        // 2e-4: TorchSharp runs channels-last (VisionModel.ChannelsLast), which sums in another order than ONNX Runtime.
+        Assert.True(maxDiff <= 2e-4f, $"max abs difference between ONNX Runtime and TorchSharp is {maxDiff}");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace MlNetVision.Training.Optimizers;
 /// Adam with decoupled weight decay as fastai v1 runs it (<c>OptimWrapper</c> with <c>true_wd=True</c> over
 /// <c>torch.optim.Adam</c>): for each trainable parameter <c>p ← p·(1 − lr·wd)</c>, then a plain Adam step with
 /// bias correction. One group per layer group; frozen parameters (<c>requires_grad == false</c>) and parameters
-/// without a gradient are skipped entirely. Every update is a handful of whole-tensor libtorch operations.
+/// without a gradient are skipped entirely. Every update is seven whole-tensor libtorch operations.
 /// </summary>
 public sealed partial class AdamW : IDisposable
 {
@@ -71,6 +71,7 @@ public sealed partial class AdamW : IDisposable
         using var scope = torch.NewDisposeScope();
         foreach (var g in Groups)
         {
+            Tensor? oneMinusBeta1 = null;
             foreach (var p in g.Parameters)
             {
                 if (!p.requires_grad) continue;
@@ -83,12 +84,15 @@ public sealed partial class AdamW : IDisposable
                 }
                 s.Step++;
                 if (g.WeightDecay != 0) p.mul_(1 - g.LearningRate * g.WeightDecay);
-                s.ExpAvg.mul_(g.Beta1).add_(grad, alpha: 1 - g.Beta1);
+                // Seven kernels per parameter: m ← m + (1 − β1)(g − m) is one lerp, and the bias correction of the
+                // second moment moves into eps and the step size, m̂ / (√v̂ + ε) = m·√b2 / b1 / (√v + ε·√b2).
+                oneMinusBeta1 ??= torch.tensor(1 - g.Beta1, dtype: p.dtype, device: p.device);
+                s.ExpAvg.lerp_(grad, oneMinusBeta1);
                 s.ExpAvgSq.mul_(g.Beta2).addcmul_(grad, grad, value: 1 - g.Beta2);
                 var bias1 = 1 - Math.Pow(g.Beta1, s.Step);
-                var bias2 = 1 - Math.Pow(g.Beta2, s.Step);
-                var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(bias2)).add_(Options.Eps);
-                p.addcdiv_(s.ExpAvg, denom, value: -g.LearningRate / bias1);
+                var sqrtBias2 = Math.Sqrt(1 - Math.Pow(g.Beta2, s.Step));
+                var denom = s.ExpAvgSq.sqrt().add_(Options.Eps * sqrtBias2);
+                p.addcdiv_(s.ExpAvg, denom, value: -g.LearningRate * sqrtBias2 / bias1);
             }
         }
     }
