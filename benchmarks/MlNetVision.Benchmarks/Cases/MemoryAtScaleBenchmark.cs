@@ -28,6 +28,7 @@ internal static class MemoryAtScaleBenchmark
           --lr-find-iterations N LrFind batches (default 100)
           --max-cache-mib N      ImageDataBunchOptions.MaxCacheBytes in MiB (default: the library's 4 GiB); 0 decodes every batch
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
+          --malloc-stats         print glibc's malloc_stats() (per arena: system bytes, bytes in use) after every stage and epoch
         The glibc heap policy is opt-in; set MLNETVISION_GLIBC_HEAP=on (or a threshold in bytes; glibc's MALLOC_* variables)
         to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
         one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
@@ -41,6 +42,7 @@ internal static class MemoryAtScaleBenchmark
         int trainPerClass = args.GetInt("train-per-class", 6000), validPerClass = args.GetInt("valid-per-class", 1000);
         int unfrozen = args.GetInt("unfrozen-epochs", 2), lrIterations = args.GetInt("lr-find-iterations", 100);
         bool trim = args.Has("trim");
+        MallocStats = args.Has("malloc-stats");
         var options = new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = Console.Out };
         if (args.Has("max-cache-mib")) options.MaxCacheBytes = (long)args.GetInt("max-cache-mib", 4096) << 20;
 
@@ -67,6 +69,7 @@ internal static class MemoryAtScaleBenchmark
             action();
             var seconds = watch.Elapsed.TotalSeconds;
             if (trim) GlibcHeap.Trim();
+            PrintMallocStats(name);
             stages.Print(name, seconds, steps > 0 ? (seconds * 1000 / steps).ToString("0.0", CultureInfo.InvariantCulture) : "", Rss(), PeakRss(),
                 torch.Tensor.TotalCount, error?.Invoke() ?? "", LoadAverage.Read().ToString());
         }
@@ -126,6 +129,21 @@ internal static class MemoryAtScaleBenchmark
         ];
     }
 
+    private static bool MallocStats;
+
+    /// <summary>With <c>--malloc-stats</c>, glibc's per-arena summary (to stderr) under a heading.</summary>
+    private static void PrintMallocStats(string when)
+    {
+        if (!MallocStats) return;
+        Console.Out.Flush();
+        Console.Error.WriteLine($"malloc_stats after {when}:");
+        Console.Error.Flush();
+        malloc_stats();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_stats")]
+    private static extern void malloc_stats();
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
     private static extern MallocInfo MallInfo2();
 
@@ -162,6 +180,7 @@ internal static class MemoryAtScaleBenchmark
         public override void AfterEpoch(Learner learner)
         {
             if (trim) GlibcHeap.Trim();
+            PrintMallocStats($"epoch {Rss.Count + 1}");
             var rss = MemoryAtScaleBenchmark.Rss();
             Rss.Add(rss);
             var e = learner.State.LastEpoch!;

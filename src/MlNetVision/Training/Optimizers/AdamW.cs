@@ -87,7 +87,8 @@ public sealed class AdamW : IDisposable
                 s.ExpAvgSq.mul_(g.Beta2).addcmul_(grad, grad, value: 1 - g.Beta2);
                 var bias1 = 1 - Math.Pow(g.Beta1, s.Step);
                 var bias2 = 1 - Math.Pow(g.Beta2, s.Step);
-                var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(bias2)).add_(Options.Eps);
+                // Disposed per parameter: one parameter-sized temporary at a time, not all of them until the scope ends.
+                using var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(bias2)).add_(Options.Eps);
                 p.addcdiv_(s.ExpAvg, denom, value: -g.LearningRate / bias1);
             }
         }
