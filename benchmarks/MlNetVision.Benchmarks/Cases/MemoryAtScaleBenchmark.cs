@@ -28,6 +28,7 @@ internal static class MemoryAtScaleBenchmark
           --lr-find-iterations N LrFind batches (default 100)
           --max-cache-mib N      ImageDataBunchOptions.MaxCacheBytes in MiB (default: the library's 4 GiB); 0 decodes every batch
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
+          --max-steps N          stop every fit after N training batches (no validation, no GetPreds): for 224 px on the full set
           --malloc-stats         print glibc's malloc_stats() (per arena: system bytes, bytes in use) after every stage and epoch
         The glibc heap policy is opt-in; set MLNETVISION_GLIBC_HEAP=on (or a threshold in bytes; glibc's MALLOC_* variables)
         to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
@@ -42,6 +43,7 @@ internal static class MemoryAtScaleBenchmark
         int trainPerClass = args.GetInt("train-per-class", 6000), validPerClass = args.GetInt("valid-per-class", 1000);
         int unfrozen = args.GetInt("unfrozen-epochs", 2), lrIterations = args.GetInt("lr-find-iterations", 100);
         bool trim = args.Has("trim");
+        int? maxSteps = args.Has("max-steps") ? args.GetInt("max-steps", 0) : null;
         MallocStats = args.Has("malloc-stats");
         var options = new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = Console.Out };
         if (args.Has("max-cache-mib")) options.MaxCacheBytes = (long)args.GetInt("max-cache-mib", 4096) << 20;
@@ -61,7 +63,10 @@ internal static class MemoryAtScaleBenchmark
 
         using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = arch.Pretrained != PretrainedSource.None, ProgressWriter = null, Seed = 42 });
         var probe = new EpochProbe(trim);
-        int trainSteps = (data.Train.Count + batch - 1) / batch;
+        int trainSteps = Math.Min(maxSteps ?? int.MaxValue, data.Train.Count / batch);
+        LearnerCallback[] Callbacks() => maxSteps is { } cap ? [probe, new StepCap(cap)] : [probe];
+        if (maxSteps is { } capped) Console.WriteLine($"Step cap: every fit stops after {capped} training batches, without validation; GetPreds is skipped.");
+        string LastError() => learner.State.LastEpoch is { } last && last.Metrics.Count > 0 ? Fmt(last["error_rate"]) : "";
 
         void Stage(string name, Action action, int steps, Func<string>? error = null)
         {
@@ -75,13 +80,13 @@ internal static class MemoryAtScaleBenchmark
         }
 
         Stage("create", () => { }, 0);
-        Stage("fit_one_cycle(1), frozen", () => learner.FitOneCycle(1, callbacks: [probe]), trainSteps, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+        Stage("fit_one_cycle(1), frozen", () => learner.FitOneCycle(1, callbacks: Callbacks()), trainSteps, LastError);
         Predictions? preds = null;
-        Stage("get_preds", () => preds = learner.GetPreds(), 0, () => Fmt(preds!.ErrorRate));
+        if (maxSteps is null) Stage("get_preds", () => preds = learner.GetPreds(), 0, () => Fmt(preds!.ErrorRate));
         learner.Unfreeze();
         Stage($"lr_find({lrIterations})", () => learner.LrFind(numIt: lrIterations), lrIterations);
-        Stage($"fit_one_cycle({unfrozen}), unfrozen", () => learner.FitOneCycle(unfrozen, LearningRate.Slice(1e-6, 1e-4), callbacks: [probe]),
-            trainSteps * unfrozen, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+        Stage($"fit_one_cycle({unfrozen}), unfrozen", () => learner.FitOneCycle(unfrozen, LearningRate.Slice(1e-6, 1e-4), callbacks: Callbacks()),
+            maxSteps is null ? trainSteps * unfrozen : trainSteps, LastError);
 
         var need = Needs(learner, data, size, batch);
         var sum = need.Sum(n => n.Bytes);
@@ -166,6 +171,15 @@ internal static class MemoryAtScaleBenchmark
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal));
         return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Stops a fit after a number of training batches (immediately: no validation).</summary>
+    private sealed class StepCap(int steps) : LearnerCallback
+    {
+        public override void AfterBatch(Learner learner)
+        {
+            if (learner.State.Training && learner.State.Batch + 1 >= steps) learner.State.RequestStop($"step cap ({steps})", immediately: true);
+        }
     }
 
     /// <summary>Prints RSS, peak RSS and live tensors after every epoch.</summary>

@@ -114,22 +114,32 @@ public static class GlibcHeap
     /// Called by the training loop after every optimiser step: trims every <see cref="GlibcHeapPolicy.TrimEverySteps"/>
     /// steps when the policy is applied, else does nothing.
     /// </summary>
-    public static void AfterStep()
-    {
-        if (_applied is not { Applied: true, TrimEverySteps: > 0 } policy) return;
-        if (Interlocked.Increment(ref _steps) % policy.TrimEverySteps == 0) malloc_trim(0);
-    }
+    public static void AfterStep() => AfterStep(_applied, ref _steps);
 
     /// <summary>Called at epoch, LR-finder and freeze/unfreeze boundaries: trims when the policy is applied, else does nothing.</summary>
-    public static void AtBoundary()
+    public static void AtBoundary() => AtBoundary(_applied);
+
+    /// <summary>Counts a step in <paramref name="steps"/> and trims when <paramref name="policy"/> is applied and the count reaches its interval; <c>true</c> when it trimmed.</summary>
+    internal static bool AfterStep(GlibcHeapPolicy? policy, ref int steps)
     {
-        if (_applied is { Applied: true }) malloc_trim(0);
+        if (policy is not { Applied: true, TrimEverySteps: > 0 }) return false;
+        if (Interlocked.Increment(ref steps) % policy.TrimEverySteps != 0) return false;
+        malloc_trim(0);
+        return true;
+    }
+
+    /// <summary>Trims when <paramref name="policy"/> is applied; <c>true</c> when it trimmed.</summary>
+    internal static bool AtBoundary(GlibcHeapPolicy? policy)
+    {
+        if (policy is not { Applied: true }) return false;
+        malloc_trim(0);
+        return true;
     }
 
     /// <summary>Fixes glibc's mmap threshold (<c>mallopt(M_MMAP_THRESHOLD)</c>); <c>false</c> when glibc refused the value.</summary>
     internal static bool SetMmapThreshold(int bytes) => mallopt(M_MMAP_THRESHOLD, bytes) == 1;
 
-    /// <summary>Returns the free memory at the top of glibc's heaps to the system (<c>malloc_trim(0)</c>); <c>false</c> when there was none, or not on glibc.</summary>
+    /// <summary>Returns the free pages of glibc's heaps (inside them and at their top) to the system (<c>malloc_trim(0)</c>); <c>false</c> when there were none, or not on glibc.</summary>
     public static bool Trim()
     {
         if (!IsGlibc()) return false;
