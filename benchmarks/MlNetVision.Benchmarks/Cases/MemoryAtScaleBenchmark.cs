@@ -30,8 +30,8 @@ internal static class MemoryAtScaleBenchmark
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
           --max-steps N          stop every fit after N training batches (no validation, no GetPreds): for 224 px on the full set
           --malloc-stats         print glibc's malloc_stats() (per arena: system bytes, bytes in use) after every stage and epoch
-        The glibc heap policy is opt-in; set MLNETVISION_GLIBC_HEAP=on (or a threshold in bytes; glibc's MALLOC_* variables)
-        to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
+        The glibc heap policy (malloc_trim every 16 steps and at boundaries) is on by default; MLNETVISION_GLIBC_HEAP=off,
+        a threshold in bytes, MLNETVISION_GLIBC_TRIM_STEPS=N or glibc's MALLOC_* variables compare others. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
         one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
         """;
 
@@ -57,7 +57,7 @@ internal static class MemoryAtScaleBenchmark
         Console.WriteLine($"Memory at scale: {arch.Name}, {size}x{size}, batch {batch}, {data.Train.Count:N0} train / {data.Valid.Count:N0} valid images " +
                           $"(cached: {data.Train.IsCached}), recipe: FitOneCycle(1) frozen, GetPreds, Unfreeze, LrFind({lrIterations}), FitOneCycle({unfrozen}) unfrozen.");
         Console.WriteLine(policy is { Applied: true }
-            ? $"glibc heap policy: applied (mmap threshold {policy.MmapThresholdBytes:N0} bytes){(trim ? ", malloc_trim after every stage and epoch" : "")}."
+            ? $"glibc heap policy: applied (malloc_trim every {policy.TrimEverySteps} steps and at boundaries{(policy.MmapThresholdBytes is { } t ? $", mmap threshold {t:N0} bytes" : "")}){(trim ? ", malloc_trim after every stage and epoch" : "")}."
             : $"glibc heap policy: not applied ({policy?.SkippedBecause ?? "not run"}){(trim ? ", malloc_trim after every stage and epoch" : "")}.");
         stages.Print("data", watch.Elapsed.TotalSeconds, "", Rss(), PeakRss(), torch.Tensor.TotalCount, "", LoadAverage.Read().ToString());
 
