@@ -28,8 +28,10 @@ internal static class MemoryAtScaleBenchmark
           --lr-find-iterations N LrFind batches (default 100)
           --max-cache-mib N      ImageDataBunchOptions.MaxCacheBytes in MiB (default: the library's 4 GiB); 0 decodes every batch
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
-        The glibc heap policy is opt-in; set MLNETVISION_GLIBC_HEAP=on (or a threshold in bytes; glibc's MALLOC_* variables)
-        to compare. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
+          --max-steps N          stop every fit after N training batches (no validation, no GetPreds): for 224 px on the full set
+          --malloc-stats         print glibc's malloc_stats() (per arena: system bytes, bytes in use) after every stage and epoch
+        The glibc heap policy (malloc_trim every 16 steps and at boundaries) is on by default; MLNETVISION_GLIBC_HEAP=off,
+        a threshold in bytes, MLNETVISION_GLIBC_TRIM_STEPS=N or glibc's MALLOC_* variables compare others. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
         one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
         """;
 
@@ -41,6 +43,8 @@ internal static class MemoryAtScaleBenchmark
         int trainPerClass = args.GetInt("train-per-class", 6000), validPerClass = args.GetInt("valid-per-class", 1000);
         int unfrozen = args.GetInt("unfrozen-epochs", 2), lrIterations = args.GetInt("lr-find-iterations", 100);
         bool trim = args.Has("trim");
+        int? maxSteps = args.Has("max-steps") ? args.GetInt("max-steps", 0) : null;
+        MallocStats = args.Has("malloc-stats");
         var options = new ImageDataBunchOptions { Size = size, BatchSize = batch, Log = Console.Out };
         if (args.Has("max-cache-mib")) options.MaxCacheBytes = (long)args.GetInt("max-cache-mib", 4096) << 20;
 
@@ -53,13 +57,16 @@ internal static class MemoryAtScaleBenchmark
         Console.WriteLine($"Memory at scale: {arch.Name}, {size}x{size}, batch {batch}, {data.Train.Count:N0} train / {data.Valid.Count:N0} valid images " +
                           $"(cached: {data.Train.IsCached}), recipe: FitOneCycle(1) frozen, GetPreds, Unfreeze, LrFind({lrIterations}), FitOneCycle({unfrozen}) unfrozen.");
         Console.WriteLine(policy is { Applied: true }
-            ? $"glibc heap policy: applied (mmap threshold {policy.MmapThresholdBytes:N0} bytes){(trim ? ", malloc_trim after every stage and epoch" : "")}."
+            ? $"glibc heap policy: applied (malloc_trim every {policy.TrimEverySteps} steps and at boundaries{(policy.MmapThresholdBytes is { } t ? $", mmap threshold {t:N0} bytes" : "")}){(trim ? ", malloc_trim after every stage and epoch" : "")}."
             : $"glibc heap policy: not applied ({policy?.SkippedBecause ?? "not run"}){(trim ? ", malloc_trim after every stage and epoch" : "")}.");
         stages.Print("data", watch.Elapsed.TotalSeconds, "", Rss(), PeakRss(), torch.Tensor.TotalCount, "", LoadAverage.Read().ToString());
 
         using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = arch.Pretrained != PretrainedSource.None, ProgressWriter = null, Seed = 42 });
         var probe = new EpochProbe(trim);
-        int trainSteps = (data.Train.Count + batch - 1) / batch;
+        int trainSteps = Math.Min(maxSteps ?? int.MaxValue, data.Train.Count / batch);
+        LearnerCallback[] Callbacks() => maxSteps is { } cap ? [probe, new StepCap(cap)] : [probe];
+        if (maxSteps is { } capped) Console.WriteLine($"Step cap: every fit stops after {capped} training batches, without validation; GetPreds is skipped.");
+        string LastError() => learner.State.LastEpoch is { } last && last.Metrics.Count > 0 ? Fmt(last["error_rate"]) : "";
 
         void Stage(string name, Action action, int steps, Func<string>? error = null)
         {
@@ -67,18 +74,19 @@ internal static class MemoryAtScaleBenchmark
             action();
             var seconds = watch.Elapsed.TotalSeconds;
             if (trim) GlibcHeap.Trim();
+            PrintMallocStats(name);
             stages.Print(name, seconds, steps > 0 ? (seconds * 1000 / steps).ToString("0.0", CultureInfo.InvariantCulture) : "", Rss(), PeakRss(),
                 torch.Tensor.TotalCount, error?.Invoke() ?? "", LoadAverage.Read().ToString());
         }
 
         Stage("create", () => { }, 0);
-        Stage("fit_one_cycle(1), frozen", () => learner.FitOneCycle(1, callbacks: [probe]), trainSteps, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+        Stage("fit_one_cycle(1), frozen", () => learner.FitOneCycle(1, callbacks: Callbacks()), trainSteps, LastError);
         Predictions? preds = null;
-        Stage("get_preds", () => preds = learner.GetPreds(), 0, () => Fmt(preds!.ErrorRate));
+        if (maxSteps is null) Stage("get_preds", () => preds = learner.GetPreds(), 0, () => Fmt(preds!.ErrorRate));
         learner.Unfreeze();
         Stage($"lr_find({lrIterations})", () => learner.LrFind(numIt: lrIterations), lrIterations);
-        Stage($"fit_one_cycle({unfrozen}), unfrozen", () => learner.FitOneCycle(unfrozen, LearningRate.Slice(1e-6, 1e-4), callbacks: [probe]),
-            trainSteps * unfrozen, () => Fmt(learner.State.LastEpoch!["error_rate"]));
+        Stage($"fit_one_cycle({unfrozen}), unfrozen", () => learner.FitOneCycle(unfrozen, LearningRate.Slice(1e-6, 1e-4), callbacks: Callbacks()),
+            maxSteps is null ? trainSteps * unfrozen : trainSteps, LastError);
 
         var need = Needs(learner, data, size, batch);
         var sum = need.Sum(n => n.Bytes);
@@ -126,6 +134,21 @@ internal static class MemoryAtScaleBenchmark
         ];
     }
 
+    private static bool MallocStats;
+
+    /// <summary>With <c>--malloc-stats</c>, glibc's per-arena summary (to stderr) under a heading.</summary>
+    private static void PrintMallocStats(string when)
+    {
+        if (!MallocStats) return;
+        Console.Out.Flush();
+        Console.Error.WriteLine($"malloc_stats after {when}:");
+        Console.Error.Flush();
+        malloc_stats();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_stats")]
+    private static extern void malloc_stats();
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
     private static extern MallocInfo MallInfo2();
 
@@ -150,6 +173,15 @@ internal static class MemoryAtScaleBenchmark
         return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
     }
 
+    /// <summary>Stops a fit after a number of training batches (immediately: no validation).</summary>
+    private sealed class StepCap(int steps) : LearnerCallback
+    {
+        public override void AfterBatch(Learner learner)
+        {
+            if (learner.State.Training && learner.State.Batch + 1 >= steps) learner.State.RequestStop($"step cap ({steps})", immediately: true);
+        }
+    }
+
     /// <summary>Prints RSS, peak RSS and live tensors after every epoch.</summary>
     private sealed class EpochProbe(bool trim) : LearnerCallback
     {
@@ -162,6 +194,7 @@ internal static class MemoryAtScaleBenchmark
         public override void AfterEpoch(Learner learner)
         {
             if (trim) GlibcHeap.Trim();
+            PrintMallocStats($"epoch {Rss.Count + 1}");
             var rss = MemoryAtScaleBenchmark.Rss();
             Rss.Add(rss);
             var e = learner.State.LastEpoch!;

@@ -3,37 +3,43 @@ using System.Runtime.InteropServices;
 namespace MlNetVision.Native;
 
 /// <summary>
-/// The opt-in glibc heap policy the library applies once, when the native backend loads and
-/// <c>MLNETVISION_GLIBC_HEAP</c> asks for it: a fixed mmap threshold, so that
-/// large blocks (weights, gradients, optimiser state, the largest activations) are mapped and unmapped instead of
-/// pinning glibc's heap, where freed memory stays resident.
+/// The glibc heap policy the library applies by default on Linux: <c>malloc_trim(0)</c> every
+/// <see cref="DefaultTrimEverySteps"/> training steps and at every epoch, LR-finder and freeze/unfreeze boundary, so
+/// that the free memory glibc's heap keeps between live blocks goes back to the system instead of staying resident.
 /// </summary>
 /// <remarks>
 /// <para>
-/// glibc raises its mmap threshold every time a mapped block is freed (up to 32 MiB on 64-bit), so after the first
-/// steps every block below that comes from the heap. Long-lived blocks (gradients and AdamW moments created on the
-/// first unfrozen step, weight copies) then sit between short-lived activations, and the heap's freed memory cannot
-/// go back: the lesson's recipe (head epoch, LR finder, unfrozen epochs) on 12,000 Fashion-MNIST images at 48 px held
-/// 3.6 GiB resident here (5.8–7.4 GB on another run) while it needs about 0.6 GiB. A fixed threshold
-/// (<c>mallopt(M_MMAP_THRESHOLD)</c>, which also turns the dynamic adjustment off) maps every block of that size or
-/// more and returns it when freed. The price is page faults: a mapped block is zeroed by the kernel at every use, so a
-/// lower threshold saves more memory and costs more time (1 MiB: a third less memory again, but steps up to 45 %
-/// slower). Measurements and the options compared: docs/BENCHMARKS.md, "Memory at scale".
+/// glibc serves every block below its mmap threshold (which it raises up to 32 MiB as mapped blocks are freed) from
+/// its heap, and returns only the free memory at the top of the heap to the system. Training allocates and frees
+/// hundreds of MiB per step between long-lived blocks (weights, AdamW state, the fit's per-epoch copy of them), so the
+/// heap's free holes grow: the lesson's recipe on 3,500 Fashion-MNIST images at 48 px peaked at 3.0 GiB here while it
+/// holds about 0.5 GiB, and the full 70,000-image run held 14.1 GB. <c>malloc_trim</c> gives the free pages inside the
+/// heap back (<c>madvise</c>), keeping the address space: pages are faulted in again only where the next steps reuse
+/// them, a cost spread over <see cref="DefaultTrimEverySteps"/> steps. A fixed mmap threshold, the other remedy, maps
+/// the largest activations at every step and made steps 40–50 % slower; it stays available as an opt-in. Measurements
+/// and the options compared: docs/BENCHMARKS.md, "Memory at scale".
 /// </para>
 /// <para>
-/// It is off by default because it costs speed (steps 40–50 % slower at 4 MiB, measured): <see cref="Variable"/> set to
-/// <c>on</c> applies the default threshold, set to a number of bytes uses that threshold (at least 64 KiB, at most 32 MiB).
-/// Nothing is changed when the variable is unset or <c>off</c>, when the C library is not glibc, or when the
-/// process already chose a policy through glibc's own variables (<c>MALLOC_MMAP_THRESHOLD_</c>,
-/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_ARENA_MAX</c>, <c>MALLOC_TOP_PAD_</c>, <c>GLIBC_TUNABLES</c>).
+/// <see cref="Variable"/> unset or <c>on</c>: the default policy. <c>off</c>, <c>0</c> or <c>false</c>: glibc is left
+/// alone (no trimming). A number of bytes (64 KiB to 32 MiB): the default policy plus a fixed mmap threshold of that
+/// size (<c>mallopt(M_MMAP_THRESHOLD)</c>: less memory, slower steps). <see cref="TrimStepsVariable"/> sets the step
+/// interval (0: only at boundaries). Nothing is changed when the C library is not glibc, or when the process already
+/// chose a policy through glibc's own variables (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>,
+/// <c>MALLOC_ARENA_MAX</c>, <c>MALLOC_TOP_PAD_</c>, <c>GLIBC_TUNABLES</c>).
 /// </para>
 /// </remarks>
 public static class GlibcHeap
 {
-    /// <summary>The environment variable that turns the policy on (<c>MLNETVISION_GLIBC_HEAP=on</c>, or a threshold in bytes); unset, <c>off</c>, <c>0</c> or <c>false</c> leave glibc alone.</summary>
+    /// <summary>The environment variable that turns the policy off (<c>MLNETVISION_GLIBC_HEAP=off</c>) or adds a fixed mmap threshold in bytes; unset or <c>on</c> keep the default policy.</summary>
     public const string Variable = "MLNETVISION_GLIBC_HEAP";
 
-    /// <summary>Default of the mmap threshold the policy sets: 4 MiB (allocations of this size and above are mapped).</summary>
+    /// <summary>The environment variable that sets how many training steps pass between two trims (0: trim only at epoch and stage boundaries).</summary>
+    public const string TrimStepsVariable = "MLNETVISION_GLIBC_TRIM_STEPS";
+
+    /// <summary>Default number of training steps between two <c>malloc_trim</c> calls: 16.</summary>
+    public const int DefaultTrimEverySteps = 16;
+
+    /// <summary>The mmap threshold <see cref="Variable"/> sets when it is a number outside the limits: 4 MiB.</summary>
     public const int DefaultMmapThresholdBytes = 4 << 20;
 
     /// <summary>The smallest threshold <see cref="Variable"/> may set: 64 KiB.</summary>
@@ -48,6 +54,7 @@ public static class GlibcHeap
     private const int M_MMAP_THRESHOLD = -3;
     private static readonly object Gate = new();
     private static GlibcHeapPolicy? _applied;
+    private static int _steps;
 
     /// <summary>What <see cref="ApplyDefaultPolicy"/> did, or <c>null</c> before it has run.</summary>
     public static GlibcHeapPolicy? Applied => _applied;
@@ -65,9 +72,11 @@ public static class GlibcHeap
             if (_applied is { } again) return again;
             var reason = ReasonToSkip(Environment.GetEnvironmentVariable, IsGlibc());
             var threshold = Threshold(Environment.GetEnvironmentVariable(Variable));
-            var policy = reason is null && SetMmapThreshold(threshold)
-                ? new GlibcHeapPolicy(true, threshold, null)
-                : new GlibcHeapPolicy(false, null, reason ?? "mallopt(M_MMAP_THRESHOLD) refused the value");
+            var every = TrimEverySteps(Environment.GetEnvironmentVariable(TrimStepsVariable));
+            GlibcHeapPolicy policy;
+            if (reason is not null) policy = new GlibcHeapPolicy(false, null, reason);
+            else if (threshold is { } bytes && !SetMmapThreshold(bytes)) policy = new GlibcHeapPolicy(false, null, "mallopt(M_MMAP_THRESHOLD) refused the value");
+            else policy = new GlibcHeapPolicy(true, threshold, null) { TrimEverySteps = every };
             _applied = policy;
             return policy;
         }
@@ -82,23 +91,55 @@ public static class GlibcHeap
     {
         if (!isGlibc) return "the C library is not glibc";
         var value = getVariable(Variable);
-        if (string.IsNullOrWhiteSpace(value)) return $"off by default ({Variable}=on or a threshold in bytes turns it on)";
-        if (value.Trim().ToLowerInvariant() is "off" or "0" or "false")
+        if (value is not null && value.Trim().ToLowerInvariant() is "off" or "0" or "false")
             return $"{Variable}={value}";
         foreach (var name in GlibcVariables)
             if (!string.IsNullOrEmpty(getVariable(name))) return $"{name} is set: the process chose its own heap policy";
         return null;
     }
 
-    /// <summary>The threshold for a value of <see cref="Variable"/>: a number of bytes within the limits, else <see cref="DefaultMmapThresholdBytes"/>.</summary>
-    internal static int Threshold(string? value) =>
-        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
-        && bytes >= MinMmapThresholdBytes && bytes <= MaxMmapThresholdBytes ? bytes : DefaultMmapThresholdBytes;
+    /// <summary>The fixed mmap threshold a value of <see cref="Variable"/> asks for: none when unset or <c>on</c>, a number of bytes within the limits, else <see cref="DefaultMmapThresholdBytes"/>.</summary>
+    internal static int? Threshold(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Trim().ToLowerInvariant() is "on" or "true" or "1" or "off" or "0" or "false") return null;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+            && bytes >= MinMmapThresholdBytes && bytes <= MaxMmapThresholdBytes ? bytes : DefaultMmapThresholdBytes;
+    }
+
+    /// <summary>The step interval a value of <see cref="TrimStepsVariable"/> asks for: a non-negative number, else <see cref="DefaultTrimEverySteps"/>.</summary>
+    internal static int TrimEverySteps(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var steps) ? steps : DefaultTrimEverySteps;
+
+    /// <summary>
+    /// Called by the training loop after every optimiser step: trims every <see cref="GlibcHeapPolicy.TrimEverySteps"/>
+    /// steps when the policy is applied, else does nothing.
+    /// </summary>
+    public static void AfterStep() => AfterStep(_applied, ref _steps);
+
+    /// <summary>Called at epoch, LR-finder and freeze/unfreeze boundaries: trims when the policy is applied, else does nothing.</summary>
+    public static void AtBoundary() => AtBoundary(_applied);
+
+    /// <summary>Counts a step in <paramref name="steps"/> and trims when <paramref name="policy"/> is applied and the count reaches its interval; <c>true</c> when it trimmed.</summary>
+    internal static bool AfterStep(GlibcHeapPolicy? policy, ref int steps)
+    {
+        if (policy is not { Applied: true, TrimEverySteps: > 0 }) return false;
+        if (Interlocked.Increment(ref steps) % policy.TrimEverySteps != 0) return false;
+        malloc_trim(0);
+        return true;
+    }
+
+    /// <summary>Trims when <paramref name="policy"/> is applied; <c>true</c> when it trimmed.</summary>
+    internal static bool AtBoundary(GlibcHeapPolicy? policy)
+    {
+        if (policy is not { Applied: true }) return false;
+        malloc_trim(0);
+        return true;
+    }
 
     /// <summary>Fixes glibc's mmap threshold (<c>mallopt(M_MMAP_THRESHOLD)</c>); <c>false</c> when glibc refused the value.</summary>
     internal static bool SetMmapThreshold(int bytes) => mallopt(M_MMAP_THRESHOLD, bytes) == 1;
 
-    /// <summary>Returns the free memory at the top of glibc's heaps to the system (<c>malloc_trim(0)</c>); <c>false</c> when there was none, or not on glibc.</summary>
+    /// <summary>Returns the free pages of glibc's heaps (inside them and at their top) to the system (<c>malloc_trim(0)</c>); <c>false</c> when there were none, or not on glibc.</summary>
     public static bool Trim()
     {
         if (!IsGlibc()) return false;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using MlNetVision.Native;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Schedules;
 using TorchSharp;
@@ -150,7 +151,11 @@ public sealed partial class Learner
                     HalveBatchAndRewind(epoch, epochs, restart, before, optBefore!);
                     epoch--;
                 }
-                finally { if (before is not null) DisposeAll(before); }
+                finally
+                {
+                    if (before is not null) DisposeAll(before);
+                    GlibcHeap.AtBoundary();
+                }
             }
         }
         catch (Exception ex) when (IsOutOfMemory(ex))
@@ -163,6 +168,7 @@ public sealed partial class Learner
             State.AtEpochEnd = false;
             Optimizer.ZeroGrad();
             foreach (var cb in callbacks) cb.AfterFit(this);
+            GlibcHeap.AtBoundary();
         }
         ct.ThrowIfCancellationRequested();
     }
@@ -229,6 +235,10 @@ public sealed partial class Learner
             {
                 Optimizer.Step();
                 foreach (var cb in callbacks) cb.AfterStep(this);
+                // Free the gradients now (fastai zeroes them after the step too), not after the next forward: then no
+                // step's gradients sit among the next step's activations, and every step leaves glibc's heap as it found it.
+                Optimizer.ZeroGrad();
+                GlibcHeap.AfterStep();
             }
             foreach (var cb in callbacks) cb.AfterBatch(this);
             Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.TrainingBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));

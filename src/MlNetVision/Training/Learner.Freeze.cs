@@ -1,3 +1,5 @@
+using MlNetVision.Native;
+
 namespace MlNetVision.Training;
 
 public sealed partial class Learner
@@ -37,6 +39,7 @@ public sealed partial class Learner
         FrozenGroups = n;
         Optimizer.ZeroGrad();
         Optimizer.ResetState();
+        GlibcHeap.AtBoundary();
     }
 
     /// <summary>Whether the parameter named <paramref name="name"/> (state-dict name) is trained.</summary>

@@ -1,3 +1,4 @@
+using MlNetVision.Native;
 using MlNetVision.Rendering;
 using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Schedules;
@@ -52,6 +53,7 @@ public sealed partial class Learner
             RestoreFrozenState(frozen, frozenGroups);
             torch.random.set_rng_state(rng);
             Data.Train.Epoch = loaderEpoch;
+            GlibcHeap.AtBoundary();
         }
         return new LrFindResult(finder.Lrs, finder.Losses, finder.StopReason);
     }

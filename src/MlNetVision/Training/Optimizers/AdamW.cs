@@ -91,7 +91,8 @@ public sealed partial class AdamW : IDisposable
                 s.ExpAvgSq.mul_(g.Beta2).addcmul_(grad, grad, value: 1 - g.Beta2);
                 var bias1 = 1 - Math.Pow(g.Beta1, s.Step);
                 var sqrtBias2 = Math.Sqrt(1 - Math.Pow(g.Beta2, s.Step));
-                var denom = s.ExpAvgSq.sqrt().add_(Options.Eps * sqrtBias2);
+                // Disposed per parameter: one parameter-sized temporary at a time, not all of them until the scope ends.
+                using var denom = s.ExpAvgSq.sqrt().add_(Options.Eps * sqrtBias2);
                 p.addcdiv_(s.ExpAvg, denom, value: -g.LearningRate * sqrtBias2 / bias1);
             }
         }
