@@ -151,8 +151,8 @@ public sealed class VisionModel : Module<Tensor, Tensor>
 
     /// <summary>
     /// The same values as <paramref name="x"/> [N,C,H,W] with channels-last strides (PyTorch's
-    /// <c>contiguous(memory_format=torch.channels_last)</c>, which TorchSharp does not expose); returns
-    /// <paramref name="x"/> itself when it is laid out so already.
+    /// <c>contiguous(memory_format=torch.channels_last)</c>, which TorchSharp does not expose); when
+    /// <paramref name="x"/> is laid out so already, the result is a view of it and nothing is copied.
     /// </summary>
     public static Tensor ToChannelsLast(Tensor x)
     {

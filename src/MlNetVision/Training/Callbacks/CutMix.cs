@@ -51,8 +51,9 @@ public sealed class CutMix(double alpha = CutMix.DefaultAlpha) : MixHandler(alph
         int boxW = box.X2 - box.X1, boxH = box.Y2 - box.Y1;
         if (boxW > 0 && boxH > 0)
         {
-            using var partner = images.index_select(0, shuffle);
-            using var source = partner.narrow(2, box.Y1, boxH).narrow(3, box.X1, boxW);
+            // Only the box of each partner image is gathered, not whole images.
+            using var partnerBox = images.narrow(2, box.Y1, boxH).narrow(3, box.X1, boxW);
+            using var source = partnerBox.index_select(0, shuffle);
             using var target = mixed.narrow(2, box.Y1, boxH).narrow(3, box.X1, boxW);
             target.copy_(source);
         }
