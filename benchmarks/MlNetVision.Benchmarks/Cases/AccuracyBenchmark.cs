@@ -4,6 +4,7 @@ using MlNetVision.Benchmarks.Measurement;
 using MlNetVision.Data;
 using MlNetVision.Models;
 using MlNetVision.Training;
+using MlNetVision.Training.Losses;
 
 namespace MlNetVision.Benchmarks.Cases;
 
@@ -23,6 +24,9 @@ internal static class AccuracyBenchmark
           --epochs N           one-cycle epochs after unfreezing (default 4)
           --train-per-class N  training images per class, at most 6000 (default 6000: the full 60k)
           --test-per-class N   test images per class, at most 1000 (default 1000: the full 10k)
+          --holdout N          choose settings without the test file: validate on N images per class held out from
+                               the training file (after the first --train-per-class ones); the test file is not read
+          --label-smoothing X  LabelSmoothingCrossEntropy(X) as the loss (default 0: CrossEntropyFlat)
           --lr X               peak rate of the unfrozen fit's last group; default: LrFind's valley suggestion
                                (fastai v2's default), kept within [1e-4, 3e-3]; the range is slice(X/100, X), as
                                the lesson's slice(1e-6, 1e-4). The smoothed LrFind loss is printed at each decade
@@ -40,6 +44,9 @@ internal static class AccuracyBenchmark
         int size = args.GetInt("size", 64), batch = args.GetInt("batch", 64);
         int headEpochs = args.GetInt("head-epochs", 1), epochs = args.GetInt("epochs", 4);
         int trainPerClass = args.GetInt("train-per-class", 6000), testPerClass = args.GetInt("test-per-class", 1000);
+        int? holdout = args.Has("holdout") ? args.GetInt("holdout", 0) : null;
+        var smoothing = args.GetDouble("label-smoothing", 0);
+        var validName = holdout is null ? "test" : "held-out";
         var lrDiv = args.GetDouble("lr-div", 100);
         var arch = Architectures.Get(args.GetString("arch", Architectures.ResNet18MlNet.Name));
         var inv = CultureInfo.InvariantCulture;
@@ -53,11 +60,11 @@ internal static class AccuracyBenchmark
             MaxLighting = (float)args.GetDouble("max-lighting", defaults.MaxLighting),
         };
 
-        Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {testPerClass * 10} test, {size}x{size}, batch {batch}, " +
-            $"fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{lrDiv}, lr); " +
+        Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {(holdout ?? testPerClass) * 10} {(holdout is null ? "test" : "held out from the training file (the test file is not read)")}, {size}x{size}, batch {batch}, " +
+            $"label smoothing {smoothing}, fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{lrDiv}, lr); " +
             $"get_transforms(do_flip={transforms.DoFlip}, max_rotate={transforms.MaxRotate}, max_zoom={transforms.MaxZoom}, max_lighting={transforms.MaxLighting}, max_warp={transforms.MaxWarp})."));
         var total = Stopwatch.StartNew();
-        var root = FashionMnistSubset.Ensure(trainPerClass, testPerClass);
+        var root = holdout is { } h ? FashionMnistSubset.EnsureHoldout(trainPerClass, h) : FashionMnistSubset.Ensure(trainPerClass, testPerClass);
         var prepare = total.Elapsed;
         Console.WriteLine(string.Create(inv, $"PNG folder ready in {prepare.TotalSeconds:0.0} s: {root}   (load {LoadAverage.Read()})"));
         if (args.Has("prepare-only")) return 0;
@@ -65,15 +72,17 @@ internal static class AccuracyBenchmark
         var phase = Stopwatch.StartNew();
         using var data = ImageDataBunch.FromFolder(root, new ImageDataBunchOptions { Size = size, BatchSize = batch, Seed = 42, Transforms = transforms });
         var decode = phase.Elapsed;
-        Console.WriteLine(string.Create(inv, $"FromFolder: {data.Train.Count} train, {data.Valid.Count} test images decoded and cached in {decode.TotalSeconds:0.0} s   (load {LoadAverage.Read()})"));
+        Console.WriteLine(string.Create(inv, $"FromFolder: {data.Train.Count} train, {data.Valid.Count} {validName} images decoded and cached in {decode.TotalSeconds:0.0} s   (load {LoadAverage.Read()})"));
 
-        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Seed = 42 });
+        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Seed = 42, Loss = smoothing > 0 ? new LabelSmoothingCrossEntropy(smoothing) : new CrossEntropyFlat() });
+        // Memory through the whole recipe (issue 21): RSS, peak RSS and live tensors after every epoch.
+        var memory = new MemoryAtScaleBenchmark.EpochProbe(trim: false);
         var training = Stopwatch.StartNew();
         phase.Restart();
-        learner.FitOneCycle(headEpochs);
+        learner.FitOneCycle(headEpochs, callbacks: [memory]);
         var head = phase.Elapsed;
         var headAccuracy = 1 - learner.State.LastEpoch!["error_rate"];
-        Console.WriteLine(string.Create(inv, $"after fitting the head: test accuracy {headAccuracy:0.0000}, {head.TotalMinutes:0.0} min   (load {LoadAverage.Read()})"));
+        Console.WriteLine(string.Create(inv, $"after fitting the head: {validName} accuracy {headAccuracy:0.0000}, {head.TotalMinutes:0.0} min   (load {LoadAverage.Read()})"));
 
         learner.Unfreeze();
         phase.Restart();
@@ -87,7 +96,7 @@ internal static class AccuracyBenchmark
         Console.WriteLine(string.Create(inv, $"LrFind: valley {Show(find.Valley)}, steepest {Show(find.Steepest)}, minimum/10 {Show(find.MinimumDiv10)}{(args.Has("lr") ? " (--lr given)" : "")}; using slice({lr / lrDiv:0.##e+0}, {lr:0.##e+0}); {lrFind.TotalSeconds:0} s   (load {LoadAverage.Read()})"));
 
         phase.Restart();
-        learner.FitOneCycle(epochs, LearningRate.Slice(lr / lrDiv, lr));
+        learner.FitOneCycle(epochs, LearningRate.Slice(lr / lrDiv, lr), callbacks: [memory]);
         var fit = phase.Elapsed;
         var trainingTime = training.Elapsed;
         var accuracy = 1 - learner.State.LastEpoch!["error_rate"];
@@ -102,7 +111,14 @@ internal static class AccuracyBenchmark
         Console.WriteLine(string.Create(inv, $"| training total (head + LrFind + fit) | {trainingTime.TotalMinutes:0.0} |"));
         Console.WriteLine(string.Create(inv, $"| wall total | {total.Elapsed.TotalMinutes:0.0} |"));
         Console.WriteLine();
-        Console.WriteLine(string.Create(inv, $"test accuracy: {accuracy:0.0000} (after the head: {headAccuracy:0.0000}); training {trainingTime.TotalMinutes:0.0} min; load at end {LoadAverage.Read()}"));
+        var need = MemoryAtScaleBenchmark.Needs(learner, data, size, batch);
+        var sum = need.Sum(n => n.Bytes);
+        var peak = MemoryAtScaleBenchmark.PeakRss();
+        var unfrozenRss = memory.Rss.Skip(headEpochs).ToList();
+        Console.WriteLine(string.Create(inv, $"memory: needs {sum / 1048576.0:N1} MiB ({string.Join(", ", need.Select(n => $"{n.What} {n.Bytes / 1048576.0:N1}"))}); " +
+            $"peak RSS {peak:N0} MiB = {peak * 1048576.0 / sum:0.00}x; RSS from the end of the first to the end of the last unfrozen epoch " +
+            $"{(unfrozenRss.Count >= 2 ? (unfrozenRss[^1] - unfrozenRss[0]).ToString("+0.0;-0.0", inv) : "n/a")} MiB."));
+        Console.WriteLine(string.Create(inv, $"{validName} accuracy: {accuracy:0.0000} (after the head: {headAccuracy:0.0000}); training {trainingTime.TotalMinutes:0.0} min; load at end {LoadAverage.Read()}"));
         return 0;
     }
 

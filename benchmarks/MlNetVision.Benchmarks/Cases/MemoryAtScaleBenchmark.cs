@@ -103,7 +103,7 @@ internal static class MemoryAtScaleBenchmark
     }
 
     /// <summary>What the recipe needs to hold: the image cache, the weights and buffers, their gradients, AdamW's two moments, one batch's activations, and the fit's divergence guard.</summary>
-    private static List<(string What, long Bytes)> Needs(Learner learner, ImageDataBunch data, int size, int batch)
+    internal static List<(string What, long Bytes)> Needs(Learner learner, ImageDataBunch data, int size, int batch)
     {
         long cache = data.Train.IsCached ? 3L * size * size * (data.Train.Count + data.Valid.Count) : 0;
         long parameters = learner.Model.parameters().Sum(p => p.NumberOfElements * p.ElementSize);
@@ -183,7 +183,7 @@ internal static class MemoryAtScaleBenchmark
     }
 
     /// <summary>Prints RSS, peak RSS and live tensors after every epoch.</summary>
-    private sealed class EpochProbe(bool trim) : LearnerCallback
+    internal sealed class EpochProbe(bool trim) : LearnerCallback
     {
         private readonly ResultTable _table = new("epoch", "train loss", "error rate", "seconds", "RSS MiB", "peak RSS MiB", "live tensors");
 

@@ -30,6 +30,10 @@ internal static class TrainBenchmark
                            Fashion-MNIST training images as PNG files, balanced over the classes)
           --prefetch X     auto (the library's default: off for cached images), on or off
           --layout X       nhwc (VisionModel.ChannelsLast, the library's default) or nchw
+          --repeat N       measure every row N times, ours and the peer alternating (default 1); the row then
+                           prints medians: of each rate, and of the N ratios, each taken within one round
+        Columns: "ours loop" is the training loop alone (images / (waiting for batches + steps)): the e2e epoch
+        without FromFolder, validation and the fit's start, against the same steps on ready-made tensors.
         """;
 
     public static int Run(BenchmarkArguments args)
@@ -48,30 +52,56 @@ internal static class TrainBenchmark
             var other => throw new BenchmarkArgumentException($"--layout expects nhwc or nchw, got '{other}'."),
         };
 
-        Console.WriteLine("Training throughput, images/s (higher is better); ratio = ours / PyTorch; load = 1-minute load average before / after the row.");
+        int repeat = Math.Max(1, args.GetInt("repeat", 1));
+
+        Console.WriteLine("Training throughput, images/s (higher is better); ratio = ours / PyTorch; load = 1-minute load average before / after the row" +
+                          (repeat > 1 ? $"; every cell is the median of {repeat} rounds, a ratio the median of the {repeat} ratios measured within one round." : "."));
         var table = new ResultTable("arch", "size", "batch", "body", "ours tensors", "PyTorch tensors", "ratio",
-            "ours e2e", "PyTorch e2e", "ratio", "ours e2e / ours tensors", "load");
+            "ours e2e", "PyTorch e2e", "ratio", "ours e2e / ours tensors", "ours loop / ours tensors", "load");
         foreach (var arch in archs)
             foreach (var (size, batch) in shapes)
                 foreach (var body in bodies)
                 {
                     bool frozen = body == "frozen";
                     var before = LoadAverage.Read();
-                    double oursT = double.NaN, peerT = double.NaN, oursE = double.NaN, peerE = double.NaN;
-                    if (modes.Contains("tensors"))
+                    var rounds = new List<Round>();
+                    for (int r = 0; r < repeat; r++)
                     {
-                        oursT = OursOnTensors(arch, size, batch, frozen, steps, warmup);
-                        if (peer) peerT = PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "tensors", "--steps", Str(steps))).Get("images_per_s");
-                    }
-                    if (modes.Contains("e2e"))
-                    {
-                        (oursE, peerE) = EndToEnd(args, arch, size, batch, frozen, warmup, peer);
+                        double oursT = double.NaN, peerT = double.NaN, peerE = double.NaN;
+                        EndToEndResult? oursE = null;
+                        if (modes.Contains("tensors"))
+                        {
+                            oursT = OursOnTensors(arch, size, batch, frozen, steps, warmup);
+                            if (peer) peerT = PyTorchPeer.Run("train", PeerArgs(arch, size, batch, frozen, warmup, "tensors", "--steps", Str(steps))).Get("images_per_s");
+                        }
+                        if (modes.Contains("e2e")) (oursE, peerE) = EndToEnd(args, arch, size, batch, frozen, warmup, peer);
+                        var round = new Round(oursT, peerT, oursE?.ImagesPerSecond ?? double.NaN, peerE, oursE?.LoopImagesPerSecond ?? double.NaN);
+                        if (repeat > 1) Console.WriteLine($"  round {r + 1}/{repeat}: {round}");
+                        rounds.Add(round);
                     }
                     var after = LoadAverage.Read();
-                    table.Print(arch.Name, size, batch, body, oursT, peerT, ResultTable.Ratio(oursT, peerT), oursE, peerE,
-                        ResultTable.Ratio(oursE, peerE), ResultTable.Ratio(oursE, oursT), $"{before.One:0.00} / {after.One:0.00}");
+                    table.Print(arch.Name, size, batch, body,
+                        Median(rounds, x => x.OursTensors), Median(rounds, x => x.PeerTensors), Median(rounds, x => ResultTable.Ratio(x.OursTensors, x.PeerTensors)),
+                        Median(rounds, x => x.OursE2e), Median(rounds, x => x.PeerE2e), Median(rounds, x => ResultTable.Ratio(x.OursE2e, x.PeerE2e)),
+                        Median(rounds, x => ResultTable.Ratio(x.OursE2e, x.OursTensors)), Median(rounds, x => ResultTable.Ratio(x.OursLoop, x.OursTensors)),
+                        $"{before.One:0.00} / {after.One:0.00}");
                 }
         return 0;
+    }
+
+    /// <summary>One round of a row: the four rates and our training loop's rate.</summary>
+    private sealed record Round(double OursTensors, double PeerTensors, double OursE2e, double PeerE2e, double OursLoop)
+    {
+        public override string ToString() =>
+            $"ours tensors {ResultTable.Format(OursTensors)}, PyTorch tensors {ResultTable.Format(PeerTensors)}, ours e2e {ResultTable.Format(OursE2e)}, " +
+            $"PyTorch e2e {ResultTable.Format(PeerE2e)}, ours loop {ResultTable.Format(OursLoop)}";
+    }
+
+    /// <summary>The median of the values that were measured (NaN when none was).</summary>
+    private static double Median(IEnumerable<Round> rounds, Func<Round, double> value)
+    {
+        var v = rounds.Select(value).Where(x => !double.IsNaN(x)).Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
     /// <summary>The layout our models run in (<see cref="VisionModel.ChannelsLast"/>), from <c>--layout</c>.</summary>
@@ -102,7 +132,7 @@ internal static class TrainBenchmark
         return steps * batch / sw.Elapsed.TotalSeconds;
     }
 
-    private static (double Ours, double Peer) EndToEnd(BenchmarkArguments args, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, bool peer)
+    private static (EndToEndResult Ours, double Peer) EndToEnd(BenchmarkArguments args, ResNetArchitecture arch, int size, int batch, bool frozen, int warmup, bool peer)
     {
         int epochs = args.GetInt("epochs", 2), batches = args.GetInt("batches", 8);
         var root = args.GetOptional("folder") ?? FashionMnistSubset.Ensure((batches * batch + 9) / 10, 1);
@@ -123,13 +153,16 @@ internal static class TrainBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  PyTorch e2e: {r.Get("images")} images in {r.Get("seconds"):0.00} s ({r.Get("images_per_s"):0.0}/s): decode {r.Get("decode_s"):0.00} s, augment {r.Get("augment_s"):0.00} s, steps {r.Get("step_s"):0.00} s, validation {r.Get("validate_s"):0.00} s"));
         }
-        return (ours.ImagesPerSecond, theirs);
+        return (ours, theirs);
     }
 
     /// <summary>Where the end-to-end time of our side goes.</summary>
     public sealed record EndToEndResult(int Images, double Seconds, double BuildSeconds, double WaitSeconds, double StepSeconds, double ValidateSeconds)
     {
         public double ImagesPerSecond => Images / Seconds;
+
+        /// <summary>The training loop alone: images over the time spent waiting for batches and stepping.</summary>
+        public double LoopImagesPerSecond => Images / (WaitSeconds + StepSeconds);
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"{Images} images in {Seconds:0.00} s ({ImagesPerSecond:0.0}/s): decode+cache (FromFolder) {BuildSeconds:0.00} s, " +
