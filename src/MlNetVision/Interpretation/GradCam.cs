@@ -73,9 +73,9 @@ public static class GradCam
             var pixels = x.clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).cpu().contiguous().data<byte>().ToArray();
             var chosenClasses = classes?.ToArray() ?? logits.detach().argmax(1).cpu().data<long>().Select(c => (int)c).ToArray();
             int plane = height * width, c = model.NumClasses;
-            return Enumerable.Range(0, batch).Select(i => new HeatMap(height, width,
-                values.AsSpan(i * plane, plane).ToArray(), pixels.AsSpan(i * plane * 3, plane * 3).ToArray(), chosenClasses[i],
-                probabilities.AsSpan(i * c, c).ToArray(), (int)features.shape[2], (int)features.shape[3])).ToArray();
+            var geometry = new HeatMapGeometry(height, width, (int)features.shape[2], (int)features.shape[3]);
+            return Enumerable.Range(0, batch).Select(i => new HeatMap(geometry, values.AsSpan(i * plane, plane).ToArray(),
+                pixels.AsSpan(i * plane * 3, plane * 3).ToArray(), chosenClasses[i], probabilities.AsSpan(i * c, c).ToArray())).ToArray();
         }
         finally
         {
