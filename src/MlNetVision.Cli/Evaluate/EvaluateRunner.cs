@@ -20,7 +20,7 @@ public static class EvaluateRunner
     public const string DefaultReportFileName = "evaluation.html";
 
     /// <summary>Evaluates; returns the exit code.</summary>
-    public static int Run(EvaluateSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(EvaluateSettings settings, CliOutput output, CancellationToken cancellation)
     {
         var modelPath = ModelFile.RequireExisting(settings.Model);
         var input = DataInput.Resolve(settings.Data);
@@ -86,7 +86,7 @@ public static class EvaluateRunner
         var written = HtmlReport.Save(report, reportPath);
         output.Heading("Files written");
         output.Fact("report", written);
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 
     private static string Preview(IReadOnlyList<string> names) =>

@@ -26,7 +26,7 @@ public static class TrainRunner
     public const string ReportFileName = "report.html";
 
     /// <summary>Runs the recipe; returns the exit code.</summary>
-    public static int Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
     {
         // --resume: a missing or position-less checkpoint is reported before any image is loaded.
         var resumeFrom = settings.Resume ? ResumePoint(Path.GetFullPath(settings.Out), output) : null;
@@ -67,7 +67,7 @@ public static class TrainRunner
             output.Status(checkpoint.LastPath is { } saved
                 ? $"Stopped. The last good checkpoint ({checkpoint.LastDescription}) is {saved}."
                 : "Stopped before the first epoch ended: no checkpoint was written.");
-            return ExitCodes.Cancelled;
+            return ExitCode.Cancelled;
         }
         catch (TrainingDivergedException e)
         {
@@ -108,7 +108,7 @@ public static class TrainRunner
         output.Fact("checkpoint", checkpointPath);
         foreach (var (kind, path) in exported) output.Fact(kind, path);
         output.Fact("report", reportPath);
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 
     // --resume: the checkpoint a killed run left, which must hold a position in the recipe.
