@@ -9,9 +9,6 @@ namespace MlNetVision.Cli.LrFind;
 /// <summary>Runs <c>lr-find</c> on the library: <c>cnn_learner</c> (then <c>unfreeze()</c> with <c>--unfreeze</c>) and <c>lr_find()</c>.</summary>
 public static class LrFindRunner
 {
-    /// <summary>The plot's file name in the output folder.</summary>
-    public const string PlotFileName = "lr-find.png";
-
     /// <summary>Runs the sweep; returns the exit code.</summary>
     public static ExitCode Run(LrFindSettings settings, CliOutput output, CancellationToken cancellation)
     {
@@ -32,7 +29,7 @@ public static class LrFindRunner
             output.Status("Stopped: the sweep was interrupted, nothing was written.");
             return ExitCode.Cancelled;
         }
-        var plot = RecorderPlots.LrFind(result, Path.Combine(outDir, PlotFileName));
+        var plot = RecorderPlots.LrFind(result, Path.Combine(outDir, OutputFiles.LrFindPlot));
         LrFindRunnerOutput.WriteSuggestions(output, result, plot);
         return ExitCode.Success;
     }
