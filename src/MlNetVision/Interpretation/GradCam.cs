@@ -46,12 +46,12 @@ public static class GradCam
             var device = model.parameters().First().device;
             var x = images.detach().to(ScalarType.Float32).to(device);
             Tensor features;
-            using (no_grad()) features = model.Body.forward(model.Normalize.forward(x));
+            using (no_grad()) features = model.Body.call(model.Normalize.call(x));
             var a = features.detach().requires_grad_(true);
             Tensor logits, gradient;
             using (enable_grad())
             {
-                logits = model.Head.forward(a);
+                logits = model.Head.call(a);
                 var chosen = classes is null
                     ? logits.detach().argmax(1)
                     : tensor(classes.Select(c => (long)c).ToArray(), ScalarType.Int64, device);
