@@ -279,18 +279,12 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
     [Fact]
     public async Task Should_ExitWithModelMismatch_When_CheckpointIsNotOne()
     {
-        var folder = new TempFolder("bad-ckpt").Path;
-        try
-        {
-            var fake = Path.Combine(folder, "model.ckpt");
-            await File.WriteAllTextAsync(fake, "not a checkpoint at all");
-            var r = await CliProcess.RunAsync(trained.Root, Limit, "predict", fake, CliSample.Folder);
-            Assert.True(r.ExitCode == 5, r.ToString());
-            Assert.StartsWith($"error: '{fake}' is not a checkpoint written by 'mlnet-vision train'", r.StdErr.Trim());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var temp = new TempFolder("bad-ckpt");
+        var folder = temp.Path;
+        var fake = Path.Combine(folder, "model.ckpt");
+        await File.WriteAllTextAsync(fake, "not a checkpoint at all");
+        var r = await CliProcess.RunAsync(trained.Root, Limit, "predict", fake, CliSample.Folder);
+        Assert.True(r.ExitCode == 5, r.ToString());
+        Assert.StartsWith($"error: '{fake}' is not a checkpoint written by 'mlnet-vision train'", r.StdErr.Trim());
     }
 }
