@@ -14,9 +14,9 @@ public static class ModelFile
         if (File.Exists(full)) return full;
         if (Directory.Exists(full))
         {
-            var inside = Path.Combine(full, "model.zip");
+            var inside = Path.Combine(full, Running.OutputFiles.Zip);
             if (File.Exists(inside)) return inside;
-            throw Running.CliException.NotFound($"Model not found: '{path}' is a folder without a model.zip.");
+            throw Running.CliException.NotFound($"Model not found: '{path}' is a folder without a {Running.OutputFiles.Zip}.");
         }
         throw Running.CliException.NotFound($"Model not found: '{path}' does not exist.");
     }

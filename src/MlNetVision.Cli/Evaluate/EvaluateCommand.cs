@@ -18,11 +18,7 @@ public static class EvaluateCommand
         {
             model, data, report, top,
         };
-        command.SetAction((parse, token) =>
-        {
-            var settings = new EvaluateSettings(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(report), parse.GetValue(top));
-            return Task.FromResult(EvaluateRunner.Run(settings, app.CreateOutput(parse), token));
-        });
+        app.SetRunner(command, parse => new EvaluateSettings(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(report), parse.GetValue(top)), EvaluateRunner.Run);
         return command;
     }
 }

@@ -16,11 +16,8 @@ namespace MlNetVision.Cli.Evaluate;
 /// </summary>
 public static class EvaluateRunner
 {
-    /// <summary>The report's default file name, next to the model.</summary>
-    public const string DefaultReportFileName = "evaluation.html";
-
     /// <summary>Evaluates; returns the exit code.</summary>
-    public static int Run(EvaluateSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(EvaluateSettings settings, CliOutput output, CancellationToken cancellation)
     {
         var modelPath = ModelFile.RequireExisting(settings.Model);
         var input = DataInput.Resolve(settings.Data);
@@ -68,7 +65,7 @@ public static class EvaluateRunner
         output.Heading("Confusion matrix (rows actual, columns predicted)");
         foreach (var line in InterpretationTextTables.ConfusionMatrix(interpretation).TrimEnd('\n').Split('\n')) output.Line(line);
 
-        var reportPath = settings.Report ?? Path.Combine(Path.GetDirectoryName(modelPath)!, DefaultReportFileName);
+        var reportPath = settings.Report ?? Path.Combine(Path.GetDirectoryName(modelPath)!, OutputFiles.EvaluationReport);
         OutputFolder.Create(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
         var report = new TrainingReport
         {
@@ -86,7 +83,7 @@ public static class EvaluateRunner
         var written = HtmlReport.Save(report, reportPath);
         output.Heading("Files written");
         output.Fact("report", written);
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 
     private static string Preview(IReadOnlyList<string> names) =>

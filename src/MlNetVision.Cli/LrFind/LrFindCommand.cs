@@ -38,15 +38,15 @@ public static class LrFindCommand
             data, arch, size, bs, validPct, unfreeze, startLr, endLr, iterations, output, seed,
             weights, device,
         };
-        command.SetAction((parse, token) =>
+        app.SetRunner(command, parse =>
         {
             var settings = new LrFindSettings(
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(validPct),
                 parse.GetValue(unfreeze), parse.GetValue(startLr), parse.GetValue(endLr), parse.GetValue(iterations),
                 parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(weights), parse.GetValue(device)!);
             if (settings.StartLr >= settings.EndLr) throw CliException.Usage("--start-lr must be lower than --end-lr.");
-            return Task.FromResult(LrFindRunner.Run(settings, app.CreateOutput(parse), token));
-        });
+            return settings;
+        }, LrFindRunner.Run);
         return command;
     }
 }

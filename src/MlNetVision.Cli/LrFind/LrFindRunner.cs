@@ -9,11 +9,8 @@ namespace MlNetVision.Cli.LrFind;
 /// <summary>Runs <c>lr-find</c> on the library: <c>cnn_learner</c> (then <c>unfreeze()</c> with <c>--unfreeze</c>) and <c>lr_find()</c>.</summary>
 public static class LrFindRunner
 {
-    /// <summary>The plot's file name in the output folder.</summary>
-    public const string PlotFileName = "lr-find.png";
-
     /// <summary>Runs the sweep; returns the exit code.</summary>
-    public static int Run(LrFindSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(LrFindSettings settings, CliOutput output, CancellationToken cancellation)
     {
         using var session = LearnerSession.Open(settings.Data, settings.Architecture, settings.Out, settings.Size, settings.BatchSize, settings.ValidPct,
             settings.Seed, output, "has no pretrained weights shipped: the sweep runs on random weights.", weights: settings.Weights, device: settings.Device);
@@ -30,10 +27,10 @@ public static class LrFindRunner
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             output.Status("Stopped: the sweep was interrupted, nothing was written.");
-            return ExitCodes.Cancelled;
+            return ExitCode.Cancelled;
         }
-        var plot = RecorderPlots.LrFind(result, Path.Combine(outDir, PlotFileName));
+        var plot = RecorderPlots.LrFind(result, Path.Combine(outDir, OutputFiles.LrFindPlot));
         LrFindRunnerOutput.WriteSuggestions(output, result, plot);
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 }

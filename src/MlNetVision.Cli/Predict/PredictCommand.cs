@@ -23,11 +23,7 @@ public static class PredictCommand
         {
             model, input, json, top, heatMap,
         };
-        command.SetAction((parse, token) =>
-        {
-            var settings = new PredictSettings(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(json), parse.GetValue(top), parse.GetValue(heatMap));
-            return Task.FromResult(PredictRunner.Run(settings, app.CreateOutput(parse), token));
-        });
+        app.SetRunner(command, parse => new PredictSettings(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(json), parse.GetValue(top), parse.GetValue(heatMap)), PredictRunner.Run);
         return command;
     }
 }

@@ -1,6 +1,5 @@
 using MlNetVision.Cli.Output;
 using MlNetVision.Cli.Running;
-using MlNetVision.Cli.Train;
 using MlNetVision.Data;
 using MlNetVision.Interpretation;
 using MlNetVision.Rendering;
@@ -17,7 +16,7 @@ public static class PredictHeatMaps
 {
     /// <summary>The checkpoint that belongs to <paramref name="modelZip"/>: <c>model.ckpt</c> in the same folder.</summary>
     public static string CheckpointFor(string modelZip) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelZip))!, TrainRunner.CheckpointName + Checkpoint.Extension);
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelZip))!, OutputFiles.CheckpointName + Checkpoint.Extension);
 
     /// <summary>Checks that the checkpoint exists and names the model's classes; returns its path.</summary>
     /// <exception cref="CliException">No checkpoint next to the model (exit 3), or one for other classes (exit 5).</exception>

@@ -12,7 +12,7 @@ namespace MlNetVision.Cli.Predict;
 public static class PredictRunner
 {
     /// <summary>Predicts; returns the exit code.</summary>
-    public static int Run(PredictSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(PredictSettings settings, CliOutput output, CancellationToken cancellation)
     {
         var modelPath = ModelFile.RequireExisting(settings.Model);
         var inputPath = Path.GetFullPath(settings.Input);
@@ -59,7 +59,7 @@ public static class PredictRunner
 
         if (unreadable.Count > 0)
             throw CliException.BadData($"{unreadable.Count} of {candidates.Count} image(s) could not be read:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", unreadable)}");
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 
     private static string DisplayPath(string path, string input) =>

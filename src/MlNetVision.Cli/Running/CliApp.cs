@@ -12,7 +12,7 @@ namespace MlNetVision.Cli.Running;
 
 /// <summary>
 /// The <c>mlnet-vision</c> command tree and its one way out: every failure becomes one <c>error:</c> line and an exit
-/// code from <see cref="ExitCodes"/>, never a stack trace (set <c>MLNETVISION_DEBUG=1</c> to see one for unexpected
+/// code from <see cref="ExitCode"/>, never a stack trace (set <c>MLNETVISION_DEBUG=1</c> to see one for unexpected
 /// failures).
 /// </summary>
 public sealed class CliApp
@@ -50,6 +50,14 @@ public sealed class CliApp
     /// <summary>The output for a parsed command line (mode from <c>--plain</c>, the terminal and <c>CI</c>).</summary>
     public CliOutput CreateOutput(ParseResult parse) => new(OutputModeDetector.Detect(parse.GetValue(Plain)), _out, _err);
 
+    /// <summary>
+    /// Makes <paramref name="command"/> run <paramref name="run"/> with the settings that <paramref name="settings"/> reads
+    /// from the parse result (throwing <see cref="CliException"/> for combinations that do not go together) and an output
+    /// for that command line.
+    /// </summary>
+    public void SetRunner<TSettings>(Command command, Func<ParseResult, TSettings> settings, Func<TSettings, CliOutput, CancellationToken, ExitCode> run) =>
+        command.SetAction((parse, token) => Task.FromResult((int)run(settings(parse), CreateOutput(parse), token)));
+
     /// <summary>Parses and runs a command line; returns the exit code.</summary>
     public async Task<int> RunAsync(string[] args)
     {
@@ -60,7 +68,7 @@ public sealed class CliApp
         }
         catch (Exception e)
         {
-            return Report(e, false);
+            return (int)Report(e, false);
         }
         if (parse.Action is ParseErrorAction || (parse.Errors.Count > 0 && parse.Action is not HelpAction))
         {
@@ -70,7 +78,7 @@ public sealed class CliApp
             foreach (var message in messages) _err.WriteLine($"error: {message}");
             var command = string.Join(' ', CommandPath(parse.CommandResult.Command));
             _err.WriteLine($"Run '{command} --help' for usage.");
-            return ExitCodes.UsageError;
+            return (int)ExitCode.UsageError;
         }
         using var signals = new TerminationSignals(_err);
         try
@@ -80,11 +88,11 @@ public sealed class CliApp
         }
         catch (Exception e)
         {
-            return Report(e, signals.StopRequested);
+            return (int)Report(e, signals.StopRequested);
         }
     }
 
-    private int Report(Exception e, bool stopRequested)
+    private ExitCode Report(Exception e, bool stopRequested)
     {
         if (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerException!;
         switch (e)
@@ -94,18 +102,18 @@ public sealed class CliApp
                 return cli.ExitCode;
             case OperationCanceledException when stopRequested:
                 _err.WriteLine("Stopped.");
-                return ExitCodes.Cancelled;
+                return ExitCode.Cancelled;
             case NativeBackendException native:
                 _err.WriteLine($"error: {native.Message}");
-                return ExitCodes.InternalError;
+                return ExitCode.InternalError;
             case OutOfMemoryException:
                 _err.WriteLine("error: out of memory. Try a smaller batch size (--bs) or image size (--size).");
-                return ExitCodes.TrainingFailed;
+                return ExitCode.TrainingFailed;
             default:
                 _err.WriteLine($"error: unexpected failure ({e.GetType().Name}): {FirstLine(e.Message)}");
                 if (IsDebug()) _err.WriteLine(e.ToString());
                 else _err.WriteLine($"Set {DebugVariable}=1 to see the details.");
-                return ExitCodes.InternalError;
+                return ExitCode.InternalError;
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetVision.Cli.Running;
 using MlNetVision.Cli.Scoring;
 using MlNetVision.IO;
 using MlNetVision.MlNet;
@@ -15,17 +16,11 @@ namespace MlNetVision.Cli.Train;
 /// </summary>
 public static class ModelExport
 {
-    /// <summary>The ONNX file's name in the output folder.</summary>
-    public const string OnnxFileName = "model.onnx";
-
-    /// <summary>The ML.NET model's file name in the output folder.</summary>
-    public const string ZipFileName = "model.zip";
-
     /// <summary>Exports <paramref name="learner"/> into <paramref name="outDir"/>; returns (kind, path) of each file written.</summary>
     public static IReadOnlyList<(string Kind, string Path)> Export(Learner learner, string outDir)
     {
         var size = learner.Data.ImageSize;
-        var onnx = learner.ExportOnnx(Path.Combine(outDir, OnnxFileName), new OnnxExportOptions
+        var onnx = learner.ExportOnnx(Path.Combine(outDir, OutputFiles.Onnx), new OnnxExportOptions
         {
             BatchLayout = OnnxBatchLayout.SingleImage,
             Height = size,
@@ -36,7 +31,7 @@ public static class ModelExport
         // Disposing the chain deletes the temporary copy of the ONNX file that ML.NET's ONNX transformer makes.
         using var chain = OnnxScoringPipeline.Create(ml, onnx, learner.Classes, size, imageColumnName: ScoringModel.ImageColumn, resizeMethod: learner.Data.ResizeMethod);
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
-        var zip = AtomicFile.Write(Path.Combine(outDir, ZipFileName), stream => ml.Model.Save(chain, schema, stream));
+        var zip = AtomicFile.Write(Path.Combine(outDir, OutputFiles.Zip), stream => ml.Model.Save(chain, schema, stream));
         return [("onnx", onnx), ("ml.net model", zip)];
     }
 }

@@ -55,7 +55,7 @@ public static class TrainCommand
             data, arch, size, bs, epochs, unfreezeEpochs, lr, headLr, lrFindIterations, freezeTo, patience, validPct, output, seed,
             weights, device, autoBatchSize, labelSmoothing, mixUp, cutMix, accumulate, resume,
         };
-        command.SetAction((parse, token) =>
+        app.SetRunner(command, parse =>
         {
             var settings = new TrainSettings(
                 parse.GetValue(data), parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(bs), parse.GetValue(epochs),
@@ -73,8 +73,8 @@ public static class TrainCommand
                 throw CliException.Usage("--frozen-epochs and --unfrozen-epochs are both 0: nothing to train.");
             if (settings.Patience is < 0) throw CliException.Usage("--patience cannot be negative.");
             if (settings.MixUp is not null && settings.CutMix is not null) throw CliException.Usage("--mixup and --cutmix are both given: train with one of them.");
-            return Task.FromResult(TrainRunner.Run(settings, app.CreateOutput(parse), token));
-        });
+            return settings;
+        }, TrainRunner.Run);
         return command;
     }
 }

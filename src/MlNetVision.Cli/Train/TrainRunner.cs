@@ -19,14 +19,8 @@ namespace MlNetVision.Cli.Train;
 /// </summary>
 public static class TrainRunner
 {
-    /// <summary>The checkpoint's name in the output folder (<c>model.ckpt</c>).</summary>
-    public const string CheckpointName = "model";
-
-    /// <summary>The report's file name in the output folder.</summary>
-    public const string ReportFileName = "report.html";
-
     /// <summary>Runs the recipe; returns the exit code.</summary>
-    public static int Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
+    public static ExitCode Run(TrainSettings settings, CliOutput output, CancellationToken cancellation)
     {
         // --resume: a missing or position-less checkpoint is reported before any image is loaded.
         var resumeFrom = settings.Resume ? ResumePoint(Path.GetFullPath(settings.Out), output) : null;
@@ -35,7 +29,7 @@ public static class TrainRunner
             (data, input) => WriteDataSummary(output, data, input), settings.Weights, settings.Device, settings.AutoBatchSize);
         var (input, architecture, outDir, data, view, learner) =
             (session.Input, session.Architecture, session.OutputFolder, session.Data, session.View, session.Learner);
-        var checkpoint = new CheckpointEachEpoch(CheckpointName);
+        var checkpoint = new CheckpointEachEpoch(OutputFiles.CheckpointName);
         var recipe = new FineTuneOptions
         {
             FrozenEpochs = settings.FrozenEpochs,
@@ -56,7 +50,7 @@ public static class TrainRunner
             void Step(FineTuneStep step, Action run) => RunStep(step, run, output, view, checkpoint, outDir);
             record = resumeFrom is null
                 ? FineTuneRecipe.Run(learner, recipe, [checkpoint], Step, cancellation)
-                : FineTuneRecipe.Resume(learner, CheckpointName, recipe, [checkpoint], Step, cancellation);
+                : FineTuneRecipe.Resume(learner, OutputFiles.CheckpointName, recipe, [checkpoint], Step, cancellation);
         }
         catch (CheckpointMismatchException e)
         {
@@ -67,7 +61,7 @@ public static class TrainRunner
             output.Status(checkpoint.LastPath is { } saved
                 ? $"Stopped. The last good checkpoint ({checkpoint.LastDescription}) is {saved}."
                 : "Stopped before the first epoch ended: no checkpoint was written.");
-            return ExitCodes.Cancelled;
+            return ExitCode.Cancelled;
         }
         catch (TrainingDivergedException e)
         {
@@ -83,10 +77,10 @@ public static class TrainRunner
         }
 
         // A resumed run that had no epoch left keeps the checkpoint it loaded (with its position) as it is.
-        var checkpointPath = checkpoint.LastPath ?? resumeFrom ?? learner.Save(CheckpointName);
+        var checkpointPath = checkpoint.LastPath ?? resumeFrom ?? learner.Save(OutputFiles.CheckpointName);
         foreach (var phase in record.Phases)
-            RecorderPlots.Losses(phase.Recorder, Path.Combine(outDir, $"losses-{PhaseName(phase.Kind)}.png"));
-        learner.Recorder.PlotLr(Path.Combine(outDir, "lr-schedule.png"));
+            RecorderPlots.Losses(phase.Recorder, Path.Combine(outDir, OutputFiles.LossesPlot(PhaseName(phase.Kind))));
+        learner.Recorder.PlotLr(Path.Combine(outDir, OutputFiles.LrSchedulePlot));
 
         output.Status("Computing predictions on the validation set ...");
         var interpretation = ClassificationInterpretation.FromLearner(learner);
@@ -99,7 +93,7 @@ public static class TrainRunner
 
         var report = TrainingReport.FromFineTune(learner, record, interpretation, $"mlnet-vision train: {architecture.Name} on {Path.GetFileName(input.Path)}",
             [new("Source", input.Path), new("Seed", settings.Seed.ToString(CultureInfo.InvariantCulture))]);
-        var reportPath = HtmlReport.Save(report, Path.Combine(outDir, ReportFileName));
+        var reportPath = HtmlReport.Save(report, Path.Combine(outDir, OutputFiles.TrainingReport));
 
         output.Status("Exporting model.onnx and the ML.NET model.zip ...");
         var exported = ModelExport.Export(learner, outDir);
@@ -108,13 +102,13 @@ public static class TrainRunner
         output.Fact("checkpoint", checkpointPath);
         foreach (var (kind, path) in exported) output.Fact(kind, path);
         output.Fact("report", reportPath);
-        return ExitCodes.Success;
+        return ExitCode.Success;
     }
 
     // --resume: the checkpoint a killed run left, which must hold a position in the recipe.
     private static string ResumePoint(string outDir, CliOutput output)
     {
-        var path = Path.Combine(outDir, CheckpointName + Checkpoint.Extension);
+        var path = Path.Combine(outDir, OutputFiles.CheckpointName + Checkpoint.Extension);
         if (!File.Exists(path)) throw CliException.NotFound($"--resume: there is no checkpoint {path} to continue from.");
         var info = Checkpoint.ReadInfo(path);
         if (info.Training?.Fit is not { Phase: { } phase } fit)
@@ -137,7 +131,7 @@ public static class TrainRunner
         }
         if (step.LrFind is { } found)
         {
-            var plot = RecorderPlots.LrFind(found, Path.Combine(outDir, LrFindRunner.PlotFileName));
+            var plot = RecorderPlots.LrFind(found, Path.Combine(outDir, OutputFiles.LrFindPlot));
             LrFindRunnerOutput.WriteSuggestions(output, found, plot);
         }
         if (step.Warning is { } warning) output.Warning(warning);

@@ -14,28 +14,16 @@ namespace MlNetVision.Data;
 public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
 {
     private readonly ImageStore _store;
+    private readonly DataLoaderSettings _settings;
     private readonly BatchAugmenter? _augmenter;
-    private readonly TransformOptions? _transforms;
-    private readonly bool _prefetch;
-    private bool _dropLast;
-    private readonly int _numWorkers;
 
-    internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, int size, int batchSize, bool shuffle,
-        TransformOptions? transforms, int seed, bool prefetch, ResizeMethod resizeMethod, int numWorkers)
+    internal DataLoader(IReadOnlyList<ImageItem> items, ImageStore store, DataLoaderSettings settings)
     {
-        _numWorkers = numWorkers;
         Items = items;
         _store = store;
-        Size = size;
-        BatchSize = batchSize;
-        Shuffle = shuffle;
-        Seed = seed;
-        ResizeMethod = resizeMethod;
-        _prefetch = prefetch;
-        _transforms = transforms is { IsIdentity: false } ? transforms : null;
-        _augmenter = _transforms is null ? null : new BatchAugmenter(_transforms);
-        // fastai drops the last partial training batch; keep it when there is no full batch at all.
-        _dropLast = shuffle && items.Count >= batchSize;
+        _settings = settings;
+        BatchSize = settings.BatchSize;
+        _augmenter = settings.Transforms is { IsIdentity: false } transforms ? new BatchAugmenter(transforms) : null;
     }
 
     /// <summary>The items served, in item order (batches of a shuffled loader refer to them by index).</summary>
@@ -48,25 +36,25 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     public int BatchSize { get; private set; }
 
     /// <summary>The side of the square images served.</summary>
-    public int Size { get; }
+    public int Size => _store.Size;
 
     /// <summary>How images are brought to <see cref="Size"/>.</summary>
-    public ResizeMethod ResizeMethod { get; }
+    public ResizeMethod ResizeMethod => _store.ResizeMethod;
 
     /// <summary>Whether enumeration shuffles and augments (the training loader).</summary>
-    public bool Shuffle { get; }
+    public bool Shuffle => _settings.Shuffle;
 
     /// <summary>Whether augmentation is applied when enumerating (training loader with non-identity transforms).</summary>
     public bool Augments => _augmenter is not null;
 
     /// <summary>The seed of the shuffling and augmentation.</summary>
-    public int Seed { get; }
+    public int Seed => _settings.Seed;
 
     /// <summary>The epoch counter that, with <see cref="Seed"/>, fixes the order and augmentation of the next enumeration; each enumeration of a shuffled loader advances it.</summary>
     public int Epoch { get; set; }
 
     /// <summary>Whether enumeration builds the next batch on a background thread (see <see cref="ImageDataBunchOptions.Prefetch"/>).</summary>
-    public bool Prefetches => _prefetch;
+    public bool Prefetches => _settings.Prefetch;
 
     /// <summary>Whether the decoded images are held in memory.</summary>
     public bool IsCached => _store.IsCached;
@@ -76,11 +64,13 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         BatchSize = batchSize;
-        _dropLast = Shuffle && Count >= batchSize;
     }
 
+    // fastai drops the last partial training batch; keep it when there is no full batch at all.
+    private bool DropLast => Shuffle && Count >= BatchSize;
+
     /// <summary>The number of batches one enumeration yields (the training loader drops the last partial batch, as fastai does).</summary>
-    public int BatchCount => Count == 0 ? 0 : _dropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => Count == 0 ? 0 : DropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
 
     /// <summary>One item as served by validation: float32 [3,S,S], RGB 0..1, centre-cropped, no augmentation. The caller owns it.</summary>
     /// <param name="index">An index into <see cref="Items"/>.</param>
@@ -169,7 +159,7 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
     {
         using var scope = NewDisposeScope();
         var sources = new Tensor[indices.Length];
-        var parallel = !_store.IsCached && _numWorkers > 1;
+        var parallel = !_store.IsCached && _settings.NumWorkers > 1;
         if (!parallel)
         {
             for (var k = 0; k < indices.Length; k++) sources[k] = _store.Get(indices[k]);
@@ -177,12 +167,12 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
         else
         {
             // Not cached: decode the batch's files in parallel (tensors made on other threads are disposed here).
-            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = _numWorkers }, k => sources[k] = _store.Get(indices[k]));
+            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = _settings.NumWorkers }, k => sources[k] = _store.Get(indices[k]));
         }
         var crops = new Tensor[indices.Length];
         for (var k = 0; k < indices.Length; k++)
         {
-            (double, double)? pos = rng is not null && _transforms is { RandomCrop: true } ? (rng.NextDouble(), rng.NextDouble()) : null;
+            (double, double)? pos = rng is not null && _settings.Transforms is { RandomCrop: true } ? (rng.NextDouble(), rng.NextDouble()) : null;
             crops[k] = ImageLoader.CropSquare(sources[k], Size, pos);
         }
         var images = stack(crops).to_type(ScalarType.Float32).div_(255f);
@@ -229,7 +219,7 @@ public sealed class DataLoader : IEnumerable<ImageBatch>, IDisposable
             var (images, labels) = _next is not null ? _next.GetAwaiter().GetResult() : _loader.Build(indices, _rng);
             _next = null;
             _position++;
-            if (_loader._prefetch && _position < _batches.Count)
+            if (_loader.Prefetches && _position < _batches.Count)
             {
                 var nextIndices = _batches[_position];
                 _next = PrefetchWorker.Run(() => _loader.Build(nextIndices, _rng));

@@ -215,8 +215,9 @@ public sealed partial class ImageDataBunch : IDisposable
             var sources = kept.Select(i => raw[i].Source).ToArray();
             var cache = keep ? kept.Select(i => decoded[offset + i]).ToArray() : null;
             var store = new ImageStore(sources, cache, options.Size, options.ResizeMethod, options.MaxPixels, log);
-            return new DataLoader(items, store, options.Size, options.BatchSize, shuffle, shuffle ? options.Transforms : null,
-                options.Seed, options.Prefetch ?? !store.IsCached, options.ResizeMethod, options.NumWorkers);
+            var settings = new DataLoaderSettings(options.BatchSize, shuffle, shuffle ? options.Transforms : null, options.Seed,
+                options.Prefetch ?? !store.IsCached, options.NumWorkers);
+            return new DataLoader(items, store, settings);
         }
 
         var trainLoader = MakeLoader(train, 0, shuffle: true);

@@ -11,6 +11,12 @@ internal sealed class ImageStore(ImageSource[] sources, Tensor?[]? cache, int si
 {
     public int Count => sources.Length;
 
+    /// <summary>The side of the square images served.</summary>
+    public int Size => size;
+
+    /// <summary>How images are brought to <see cref="Size"/>.</summary>
+    public ResizeMethod ResizeMethod => method;
+
     public bool IsCached => cache is not null;
 
     /// <summary>Where item <paramref name="index"/>'s encoded bytes come from.</summary>

@@ -46,12 +46,12 @@ public static class GradCam
             var device = model.parameters().First().device;
             var x = images.detach().to(ScalarType.Float32).to(device);
             Tensor features;
-            using (no_grad()) features = model.Body.forward(model.Normalize.forward(x));
+            using (no_grad()) features = model.Body.call(model.Normalize.call(x));
             var a = features.detach().requires_grad_(true);
             Tensor logits, gradient;
             using (enable_grad())
             {
-                logits = model.Head.forward(a);
+                logits = model.Head.call(a);
                 var chosen = classes is null
                     ? logits.detach().argmax(1)
                     : tensor(classes.Select(c => (long)c).ToArray(), ScalarType.Int64, device);
@@ -73,9 +73,9 @@ public static class GradCam
             var pixels = x.clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).cpu().contiguous().data<byte>().ToArray();
             var chosenClasses = classes?.ToArray() ?? logits.detach().argmax(1).cpu().data<long>().Select(c => (int)c).ToArray();
             int plane = height * width, c = model.NumClasses;
-            return Enumerable.Range(0, batch).Select(i => new HeatMap(height, width,
-                values.AsSpan(i * plane, plane).ToArray(), pixels.AsSpan(i * plane * 3, plane * 3).ToArray(), chosenClasses[i],
-                probabilities.AsSpan(i * c, c).ToArray(), (int)features.shape[2], (int)features.shape[3])).ToArray();
+            var geometry = new HeatMapGeometry(height, width, (int)features.shape[2], (int)features.shape[3]);
+            return Enumerable.Range(0, batch).Select(i => new HeatMap(geometry, values.AsSpan(i * plane, plane).ToArray(),
+                pixels.AsSpan(i * plane * 3, plane * 3).ToArray(), chosenClasses[i], probabilities.AsSpan(i * c, c).ToArray())).ToArray();
         }
         finally
         {

@@ -10,28 +10,26 @@ public sealed class HeatMap
     /// <summary>The share of the maximum above which a pixel belongs to the peak (<see cref="Peak"/>).</summary>
     public const float PeakShare = 0.99f;
 
+    private readonly HeatMapGeometry _geometry;
     private readonly float[] _values;
     private readonly byte[] _image;
     private readonly float[] _probabilities;
 
-    internal HeatMap(int height, int width, float[] values, byte[] image, int classIndex, float[] probabilities, int featureHeight, int featureWidth)
+    internal HeatMap(HeatMapGeometry geometry, float[] values, byte[] image, int classIndex, float[] probabilities)
     {
-        Height = height;
-        Width = width;
+        _geometry = geometry;
         _values = values;
         _image = image;
-        ClassIndex = classIndex;
         _probabilities = probabilities;
-        FeatureHeight = featureHeight;
-        FeatureWidth = featureWidth;
+        ClassIndex = classIndex;
         Predicted = Array.IndexOf(probabilities, probabilities.Max());
     }
 
     /// <summary>The height in pixels (the model's input height).</summary>
-    public int Height { get; }
+    public int Height => _geometry.Height;
 
     /// <summary>The width in pixels (the model's input width).</summary>
-    public int Width { get; }
+    public int Width => _geometry.Width;
 
     /// <summary>The map, row-major, <see cref="Height"/> × <see cref="Width"/> values in 0..1 (all 0 when <see cref="IsFlat"/>).</summary>
     public IReadOnlyList<float> Values => _values;
@@ -49,10 +47,10 @@ public sealed class HeatMap
     public IReadOnlyList<float> Probabilities => _probabilities;
 
     /// <summary>The height of the body's last feature map, the map's real resolution (input height / 32 for ResNets).</summary>
-    public int FeatureHeight { get; }
+    public int FeatureHeight => _geometry.FeatureHeight;
 
     /// <summary>The width of the body's last feature map.</summary>
-    public int FeatureWidth { get; }
+    public int FeatureWidth => _geometry.FeatureWidth;
 
     /// <summary>Whether the map carries no information: no feature map position had positive evidence for the class, or all had the same.</summary>
     public bool IsFlat => _values.All(v => v == 0);

@@ -7,6 +7,18 @@ namespace MlNetVision.Training;
 /// <summary>What the training loop is doing right now; read by callbacks, progress reporters and the recorder.</summary>
 public sealed class FitState
 {
+    /// <summary>The state before any fit.</summary>
+    public FitState()
+    {
+    }
+
+    /// <summary>The state at the start of a fit of <paramref name="epochs"/> epochs of <paramref name="batchesPerEpoch"/> training batches each.</summary>
+    internal FitState(int epochs, int batchesPerEpoch)
+    {
+        Epochs = epochs;
+        TotalIterations = epochs * batchesPerEpoch;
+    }
+
     /// <summary>The 0-based epoch being run.</summary>
     public int Epoch { get; internal set; }
 
@@ -89,24 +101,4 @@ public sealed class FitState
 
     /// <summary>Whether the <c>AfterEpoch</c> callbacks are running (a checkpoint saved now records the fit's position).</summary>
     internal bool AtEpochEnd { get; set; }
-
-    internal void Reset(int epochs, int batchesPerEpoch)
-    {
-        Epoch = 0;
-        Epochs = epochs;
-        Batch = 0;
-        Iteration = 0;
-        TotalIterations = epochs * batchesPerEpoch;
-        Loss = float.NaN;
-        SmoothLoss = double.NaN;
-        StopReason = null;
-        StopNow = false;
-        LastEpoch = null;
-        Images = null;
-        Labels = null;
-        BatchLoss = null;
-        LossScale = 1;
-        StepSkipped = false;
-        AtEpochEnd = false;
-    }
 }

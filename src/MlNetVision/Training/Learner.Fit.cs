@@ -111,8 +111,7 @@ public sealed partial class Learner
         if (batches == 0)
             throw new InvalidOperationException(
                 $"The training set ({Data.Train.Count} images) does not fill one batch of {Data.BatchSize}; the last partial batch is dropped as in fastai. Use a smaller batch size.");
-        State.Reset(epochs, batches);
-        State.Optimizer = Optimizer;
+        State = new FitState(epochs, batches) { Optimizer = Optimizer };
         if (plan.MaxIterations is { } cap) State.TotalIterations = cap;
         int firstEpoch = 0, plannedBatches = batches;
         if (plan.Start is { } start)

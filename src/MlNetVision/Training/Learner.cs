@@ -81,8 +81,8 @@ public sealed partial class Learner : IDisposable
     /// <summary>Records losses, learning rates, momentums and the epoch table; always attached.</summary>
     public Recorder Recorder { get; }
 
-    /// <summary>The state of the running (or last) fit.</summary>
-    public FitState State { get; } = new();
+    /// <summary>The state of the running (or last) fit; each fit starts a new one.</summary>
+    public FitState State { get; private set; } = new();
 
     /// <summary>The class names, index order.</summary>
     public IReadOnlyList<string> Classes => Data.Classes;

@@ -33,7 +33,7 @@ public class CliResumeTests
         Assert.True(reference.ExitCode == 0, reference.ToString());
 
         // Kill -9 as soon as the first epoch's checkpoint is on disk: no handler runs, the process just ends.
-        var checkpoint = Path.Combine(root, "run", "model" + Checkpoint.Extension); // TrainRunner.CheckpointName
+        var checkpoint = Path.Combine(root, "run", "model" + Checkpoint.Extension); // OutputFiles.CheckpointName
         using (var process = CliProcess.Start(root, Train(data, "--out", "run")))
         {
             var output = CliProcess.WaitAsync(process, Limit, ["train"]);

@@ -48,7 +48,7 @@ public class CliTrainExtrasTests
     public async Task Should_RefuseTheFlags_When_TheirValuesCannotTrain(string message, params string[] flags)
     {
         var r = await CliProcess.RunAsync(["train", "--size", "32", .. flags]);
-        Assert.True(r.ExitCode == 2, r.ToString()); // ExitCodes.UsageError
+        Assert.True(r.ExitCode == 2, r.ToString()); // ExitCode.UsageError
         Assert.Contains(message, r.StdErr);
     }
 }

@@ -58,48 +58,42 @@ public class CliTrainTests
     [Fact]
     public async Task Should_PrintTheEstimatorsEpochTable_When_SeedAndOptionsMatch()
     {
-        var root = new TempFolder("same-recipe").Path;
-        try
-        {
-            var data = Path.Combine(root, "data");
-            string[] classes = ["bag", "trouser"];
-            CliSample.CopyClasses(Path.Combine(data, "train"), "train", classes, 16);
-            CliSample.CopyClasses(Path.Combine(data, "valid"), "valid", classes, 8);
-            var r = await CliProcess.RunAsync(root, Limit, "train", "data", "--size", "32", "--bs", "8", "--frozen-epochs", "1", "--unfrozen-epochs", "1",
-                "--lr", "1e-4", "--seed", "7", "--out", "out");
-            Assert.True(r.ExitCode == 0, r.ToString());
-            var cli = CliSample.EpochRows(r.StdOut);
-            Assert.Equal(2, cli.Count);
+        using var temp = new TempFolder("same-recipe");
+        var root = temp.Path;
+        var data = Path.Combine(root, "data");
+        string[] classes = ["bag", "trouser"];
+        CliSample.CopyClasses(Path.Combine(data, "train"), "train", classes, 16);
+        CliSample.CopyClasses(Path.Combine(data, "valid"), "valid", classes, 8);
+        var r = await CliProcess.RunAsync(root, Limit, "train", "data", "--size", "32", "--bs", "8", "--frozen-epochs", "1", "--unfrozen-epochs", "1",
+            "--lr", "1e-4", "--seed", "7", "--out", "out");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var cli = CliSample.EpochRows(r.StdOut);
+        Assert.Equal(2, cli.Count);
 
-            // The same images, seed and recipe through the ML.NET estimator, in this process.
-            NativeBackend.EnsureLoaded();
-            var ml = new MLContext(seed: 0);
-            List<SampleData.ImageRow> Rows(string split) => classes.SelectMany(c => Directory.GetFiles(Path.Combine(data, split, c)).Order(StringComparer.Ordinal)
-                .Select(f => new SampleData.ImageRow { ImagePath = f, Label = c })).ToList();
-            var train = ml.Data.LoadFromEnumerable(Rows("train"));
-            var toKey = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
-            var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
-            {
-                ImageSize = 32, BatchSize = 8, FrozenEpochs = 1, UnfrozenEpochs = 1, UnfrozenLearningRate = LearningRate.Parse("1e-4"), Seed = 7,
-                ValidationSet = toKey.Transform(ml.Data.LoadFromEnumerable(Rows("valid"))),
-            });
-            trainer.Fit(toKey.Transform(train));
-            var estimator = trainer.LastFineTune!.Epochs;
-
-            Assert.Equal(cli.Count, estimator.Count);
-            for (int i = 0; i < cli.Count; i++)
-            {
-                var e = estimator[i];
-                Assert.Equal(cli[i][0], e.Epoch);
-                // The tool prints six decimals.
-                Assert.Equal(cli[i][1], e.TrainLoss, 1e-6);
-                Assert.Equal(cli[i][2], e.ValidLoss, 1e-6);
-                Assert.Equal(cli[i][3], e["error_rate"], 1e-6);
-            }
-        }
-        finally
+        // The same images, seed and recipe through the ML.NET estimator, in this process.
+        NativeBackend.EnsureLoaded();
+        var ml = new MLContext(seed: 0);
+        List<SampleData.ImageRow> Rows(string split) => classes.SelectMany(c => Directory.GetFiles(Path.Combine(data, split, c)).Order(StringComparer.Ordinal)
+            .Select(f => new SampleData.ImageRow { ImagePath = f, Label = c })).ToList();
+        var train = ml.Data.LoadFromEnumerable(Rows("train"));
+        var toKey = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+        var trainer = ml.MulticlassClassification.Trainers.VisionClassifier(new VisionClassifierOptions
         {
-            Directory.Delete(root, recursive: true);
+            ImageSize = 32, BatchSize = 8, FrozenEpochs = 1, UnfrozenEpochs = 1, UnfrozenLearningRate = LearningRate.Parse("1e-4"), Seed = 7,
+            ValidationSet = toKey.Transform(ml.Data.LoadFromEnumerable(Rows("valid"))),
+        });
+        trainer.Fit(toKey.Transform(train));
+        var estimator = trainer.LastFineTune!.Epochs;
+
+        Assert.Equal(cli.Count, estimator.Count);
+        for (int i = 0; i < cli.Count; i++)
+        {
+            var e = estimator[i];
+            Assert.Equal(cli[i][0], e.Epoch);
+            // The tool prints six decimals.
+            Assert.Equal(cli[i][1], e.TrainLoss, 1e-6);
+            Assert.Equal(cli[i][2], e.ValidLoss, 1e-6);
+            Assert.Equal(cli[i][3], e["error_rate"], 1e-6);
         }
     }
 

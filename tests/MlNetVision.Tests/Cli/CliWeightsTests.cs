@@ -23,54 +23,42 @@ public sealed class CliWeightsTests(TorchvisionFixture torchvision) : IClassFixt
     [Fact]
     public async Task Should_TrainFromTheWeightsExportAndServeWithStockMlNet_When_Resnet50WeightsAreGiven()
     {
-        var root = new TempFolder("weights").Path;
-        try
-        {
-            CliSample.CopyClasses(Path.Combine(root, "train"), "train", ["bag", "trouser"], 6);
-            CliSample.CopyClasses(Path.Combine(root, "valid"), "valid", ["bag", "trouser"], 2);
+        using var temp = new TempFolder("weights");
+        var root = temp.Path;
+        CliSample.CopyClasses(Path.Combine(root, "train"), "train", ["bag", "trouser"], 6);
+        CliSample.CopyClasses(Path.Combine(root, "valid"), "valid", ["bag", "trouser"], 2);
 
-            var r = await CliProcess.RunAsync(root, Limit, "train", root, "--arch", "resnet50", "--weights", torchvision.StateDict("resnet50"),
-                "--size", "32", "--bs", "4", "--epochs", "1", "--unfreeze-epochs", "0", "--device", "auto", "--out", "out");
+        var r = await CliProcess.RunAsync(root, Limit, "train", root, "--arch", "resnet50", "--weights", torchvision.StateDict("resnet50"),
+            "--size", "32", "--bs", "4", "--epochs", "1", "--unfreeze-epochs", "0", "--device", "auto", "--out", "out");
 
-            Assert.True(r.ExitCode == 0, r.ToString());
-            Assert.Contains("MlNetVision: resnet50 computes on cpu (auto: CUDA is not available", r.StdErr);
-            Assert.DoesNotContain("FROM SCRATCH", r.StdErr);
-            Assert.Single(CliSample.EpochRows(r.StdOut));
-            var info = Checkpoint.ReadInfo(Path.Combine(root, "out", "model.ckpt"));
-            Assert.Equal("resnet50", info.Architecture);
-            Assert.StartsWith(torchvision.StateDict("resnet50") + " (PyTorch .pth, sha256 ", info.Weights);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("MlNetVision: resnet50 computes on cpu (auto: CUDA is not available", r.StdErr);
+        Assert.DoesNotContain("FROM SCRATCH", r.StdErr);
+        Assert.Single(CliSample.EpochRows(r.StdOut));
+        var info = Checkpoint.ReadInfo(Path.Combine(root, "out", "model.ckpt"));
+        Assert.Equal("resnet50", info.Architecture);
+        Assert.StartsWith(torchvision.StateDict("resnet50") + " (PyTorch .pth, sha256 ", info.Weights);
 
-            // The ML.NET model the tool wrote loads and scores with ML.NET alone.
-            var ml = new MLContext(seed: 1);
-            var model = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
-            using var modelOwner = (IDisposable)model; // deletes ML.NET's temporary ONNX copy
-            var image = Directory.GetFiles(Path.Combine(root, "valid", "bag")).Order(StringComparer.Ordinal).First();
-            var scored = ml.Data.CreateEnumerable<ScoredRow>(model.Transform(ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = image }])), reuseRowObject: false).Single();
-            Assert.Equal(2, scored.Score.Length);
-            Assert.Equal(1f, scored.Score.Sum(), 3);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        // The ML.NET model the tool wrote loads and scores with ML.NET alone.
+        var ml = new MLContext(seed: 1);
+        var model = ml.Model.Load(Path.Combine(root, "out", "model.zip"), out _);
+        using var modelOwner = (IDisposable)model; // deletes ML.NET's temporary ONNX copy
+        var image = Directory.GetFiles(Path.Combine(root, "valid", "bag")).Order(StringComparer.Ordinal).First();
+        var scored = ml.Data.CreateEnumerable<ScoredRow>(model.Transform(ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = image }])), reuseRowObject: false).Single();
+        Assert.Equal(2, scored.Score.Length);
+        Assert.Equal(1f, scored.Score.Sum(), 3);
     }
 
     [Fact]
     public async Task Should_FailBeforeTrainingNamingTheTensor_When_TheWeightsAreForAnotherArchitecture()
     {
-        var root = new TempFolder("wrongweights").Path;
-        try
-        {
-            CliSample.CopyClasses(root, "train", ["bag", "trouser"], 4);
-            var r = await CliProcess.RunAsync(root, Limit, "train", root, "--arch", "resnet50", "--weights", torchvision.StateDict("resnet34"), "--size", "32", "--bs", "4");
-            Assert.True(r.ExitCode == 5, r.ToString());
-            Assert.Contains("error: --weights: resnet34.pth: tensor 'layer1.0.conv1.weight' has shape [64, 64, 3, 3] but the model expects [64, 64, 1, 1]", r.StdErr);
-            Assert.Empty(CliSample.EpochRows(r.StdOut));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temp = new TempFolder("wrongweights");
+        var root = temp.Path;
+        CliSample.CopyClasses(root, "train", ["bag", "trouser"], 4);
+        var r = await CliProcess.RunAsync(root, Limit, "train", root, "--arch", "resnet50", "--weights", torchvision.StateDict("resnet34"), "--size", "32", "--bs", "4");
+        Assert.True(r.ExitCode == 5, r.ToString());
+        Assert.Contains("error: --weights: resnet34.pth: tensor 'layer1.0.conv1.weight' has shape [64, 64, 3, 3] but the model expects [64, 64, 1, 1]", r.StdErr);
+        Assert.Empty(CliSample.EpochRows(r.StdOut));
     }
 
     [Theory]
@@ -78,18 +66,12 @@ public sealed class CliWeightsTests(TorchvisionFixture torchvision) : IClassFixt
     [InlineData("gpu", 2, "--device: Unknown device 'gpu'. Use cpu, cuda, cuda:N or auto.")]
     public async Task Should_ExitWithAClearMessage_When_TheDeviceCannotBeUsed(string device, int exitCode, string message)
     {
-        var root = new TempFolder("device").Path;
-        try
-        {
-            CliSample.CopyClasses(root, "train", ["bag", "trouser"], 4);
-            var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32", "--bs", "4", "--device", device);
-            Assert.True(r.ExitCode == exitCode, r.ToString());
-            Assert.Contains(message, r.StdErr);
-            Assert.Empty(CliSample.EpochRows(r.StdOut));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temp = new TempFolder("device");
+        var root = temp.Path;
+        CliSample.CopyClasses(root, "train", ["bag", "trouser"], 4);
+        var r = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32", "--bs", "4", "--device", device);
+        Assert.True(r.ExitCode == exitCode, r.ToString());
+        Assert.Contains(message, r.StdErr);
+        Assert.Empty(CliSample.EpochRows(r.StdOut));
     }
 }

@@ -262,39 +262,29 @@ public partial class CliWorkflowTests(TrainedSampleModel trained) : IClassFixtur
     {
         var checkpoint = Path.Combine(trained.ModelDir, "model.ckpt");
         _ = TrainResult;
-        var folder = new TempFolder("evaluate-ckpt").Path;
-        try
-        {
-            var zip = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, CliSample.Folder, "--report", Path.Combine(folder, "zip.html"));
-            var ckpt = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", checkpoint, CliSample.Folder, "--report", Path.Combine(folder, "ckpt.html"));
-            Assert.True(zip.ExitCode == 0, zip.ToString());
-            Assert.True(ckpt.ExitCode == 0, ckpt.ToString());
-            Assert.Equal(300, CliSample.Fact(ckpt.StdOut, "images"));
-            foreach (var fact in new[] { "accuracy", "log_loss", "macro_f1" })
-                Assert.True(Math.Abs(CliSample.Fact(zip.StdOut, fact) - CliSample.Fact(ckpt.StdOut, fact)) <= 1e-4, $"{fact} differs\n{zip}\n{ckpt}");
-            Assert.True(File.Exists(Path.Combine(folder, "ckpt.html")), ckpt.ToString());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var folder = new TempFolder("evaluate-ckpt");
+        var zip = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", trained.ModelZip, CliSample.Folder, "--report", folder.File("zip.html"));
+        var ckpt = await CliProcess.RunAsync(trained.Root, Limit, "evaluate", checkpoint, CliSample.Folder, "--report", folder.File("ckpt.html"));
+        Assert.True(zip.ExitCode == 0, zip.ToString());
+        Assert.True(ckpt.ExitCode == 0, ckpt.ToString());
+        Assert.Equal(300, CliSample.Fact(ckpt.StdOut, "images"));
+        foreach (var fact in new[] { "accuracy", "log_loss", "macro_f1" })
+            Assert.True(Math.Abs(CliSample.Fact(zip.StdOut, fact) - CliSample.Fact(ckpt.StdOut, fact)) <= 1e-4, $"{fact} differs\n{zip}\n{ckpt}");
+        // The checkpoint's report is the same report: its accuracy, the confusion matrix and the top losses.
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"accuracy {CliSample.Fact(ckpt.StdOut, "accuracy"):0.0000}"),
+            File.ReadAllText(folder.File("ckpt.html")));
+        Assert.Equal(2, CliArtifacts.EmbeddedImages(folder.File("ckpt.html")).Count);
     }
 
     [Fact]
     public async Task Should_ExitWithModelMismatch_When_CheckpointIsNotOne()
     {
-        var folder = new TempFolder("bad-ckpt").Path;
-        try
-        {
-            var fake = Path.Combine(folder, "model.ckpt");
-            await File.WriteAllTextAsync(fake, "not a checkpoint at all");
-            var r = await CliProcess.RunAsync(trained.Root, Limit, "predict", fake, CliSample.Folder);
-            Assert.True(r.ExitCode == 5, r.ToString());
-            Assert.StartsWith($"error: '{fake}' is not a checkpoint written by 'mlnet-vision train'", r.StdErr.Trim());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var temp = new TempFolder("bad-ckpt");
+        var folder = temp.Path;
+        var fake = Path.Combine(folder, "model.ckpt");
+        await File.WriteAllTextAsync(fake, "not a checkpoint at all");
+        var r = await CliProcess.RunAsync(trained.Root, Limit, "predict", fake, CliSample.Folder);
+        Assert.True(r.ExitCode == 5, r.ToString());
+        Assert.StartsWith($"error: '{fake}' is not a checkpoint written by 'mlnet-vision train'", r.StdErr.Trim());
     }
 }

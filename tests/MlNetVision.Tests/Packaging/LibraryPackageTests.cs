@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using MlNetVision.Models;
+using MlNetVision.Training;
 using Xunit.Abstractions;
 
 namespace MlNetVision.Tests.Packaging;
@@ -14,6 +16,9 @@ public class LibraryPackageTests(ITestOutputHelper log)
 {
     private const string BackendPackage = "libtorch-cpu-linux-x64";
     private const string BackendVersion = "2.10.0";
+
+    /// <summary>The error rate the README's program (48 px, one epoch per stage) prints on the shipped sample, measured.</summary>
+    private const double MeasuredErrorRate = 0.44;
 
     [Fact]
     public void Should_TrainFromTheReadmeProgram_When_TheAppReferencesThePackageFromALocalFeed()
@@ -51,11 +56,19 @@ public class LibraryPackageTests(ITestOutputHelper log)
         Assert.True(run.ExitCode == 0, run.ToString());
         log.WriteLine(run.StdOut);
         var errorRate = Fact(run.StdOut, "error_rate");
-        // Ten balanced classes: chance is 0.9; one head epoch and one fine-tuning epoch at 48 px get well below it.
-        Assert.InRange(errorRate, 0.0, 0.6);
+        // The run is seeded and repeats bit for bit: three runs on 2 cores (2026-12-01, `dotnet test --filter
+        // FullyQualifiedName~MlNetVision.Tests.Packaging --logger "console;verbosity=detailed"`) printed error_rate 0.4400
+        // (132 of the 300 validation images; the head epoch alone 0.456667). The window allows 15 images either way for
+        // another CPU's float rounding; chance is 0.9, and a head that does not learn stays far above 0.49.
+        Assert.InRange(errorRate, MeasuredErrorRate - 0.05, MeasuredErrorRate + 0.05);
         var saved = Regex.Match(run.StdOut, "^saved: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
         Assert.StartsWith(data, saved);
-        Assert.True(new FileInfo(saved).Length > 10_000_000, $"{saved} is too small for a ResNet18 checkpoint");
+        // The checkpoint the app saved loads here: the README's ResNet18, at 48 px, with the sample's ten classes in order.
+        var (network, info) = Checkpoint.LoadModel(saved);
+        network.Dispose();
+        Assert.Equal(Architectures.ResNet18MlNet.Name, info.Architecture);
+        Assert.Equal(48, info.ImageSize);
+        Assert.Equal(Directory.GetDirectories(Path.Combine(data, "train")).Select(Path.GetFileName).Order(StringComparer.Ordinal), info.Classes);
     }
 
     /// <summary>Metadata, docs, README, symbols and dependencies that a consumer needs, and no libtorch backend.</summary>

@@ -26,7 +26,7 @@ public sealed class HeatMapRenderingTests
                 image[(r * w + c) * 3 + 1] = 200;
                 image[(r * w + c) * 3 + 2] = (byte)(c * 30);
             }
-        return new HeatMap(h, w, values, image, classIndex: 1, probabilities: [0.2f, 0.7f, 0.1f], featureHeight: 4, featureWidth: 2);
+        return new HeatMap(new HeatMapGeometry(h, w, FeatureHeight: 4, FeatureWidth: 2), values, image, classIndex: 1, probabilities: [0.2f, 0.7f, 0.1f]);
     }
 
     [Fact]

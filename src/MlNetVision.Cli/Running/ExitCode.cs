@@ -1,29 +1,29 @@
 namespace MlNetVision.Cli.Running;
 
 /// <summary>The exit codes of <c>mlnet-vision</c>, documented in docs/CLI.md.</summary>
-public static class ExitCodes
+public enum ExitCode
 {
     /// <summary>The command did what was asked.</summary>
-    public const int Success = 0;
+    Success = 0,
 
     /// <summary>An unexpected failure (a bug or an environment problem such as the native backend not loading).</summary>
-    public const int InternalError = 1;
+    InternalError = 1,
 
     /// <summary>Wrong arguments or options: unknown command or option, a value that does not parse or is out of range.</summary>
-    public const int UsageError = 2;
+    UsageError = 2,
 
     /// <summary>A file or folder named on the command line does not exist (data folder, CSV, model.zip, image).</summary>
-    public const int NotFound = 3;
+    NotFound = 3,
 
     /// <summary>The data cannot be used: no readable image, an unreadable image, a malformed CSV, a single class.</summary>
-    public const int BadData = 4;
+    BadData = 4,
 
     /// <summary>The model cannot be used for this data: not an mlnet-vision model.zip, or made for other classes.</summary>
-    public const int ModelMismatch = 5;
+    ModelMismatch = 5,
 
     /// <summary>Training failed: the loss became NaN or infinite, or the process ran out of memory.</summary>
-    public const int TrainingFailed = 6;
+    TrainingFailed = 6,
 
     /// <summary>Stopped by Ctrl+C (SIGINT) or SIGTERM, after saving what could be saved (128 + SIGINT, the shell convention).</summary>
-    public const int Cancelled = 130;
+    Cancelled = 130,
 }
