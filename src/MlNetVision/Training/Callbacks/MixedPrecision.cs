@@ -1,6 +1,5 @@
 using MlNetVision.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MlNetVision.Training.Callbacks;
@@ -24,9 +23,7 @@ public sealed class MixedPrecision : LearnerCallback
     public const int DefaultOrder = -20;
 
     private readonly ScalarType? _requested;
-    private readonly List<(Parameter Master, Parameter Half, bool Shared)> _parameters = [];
-    private readonly List<Action> _removeHooks = [];
-    private VisionModel? _half;
+    private HalfPrecisionCopy? _half;
     private bool _active;
 
     /// <summary>
@@ -57,7 +54,7 @@ public sealed class MixedPrecision : LearnerCallback
     public DynamicLossScale? LossScale { get; private set; }
 
     /// <summary>The half-precision network training batches run through during a fit; <see langword="null"/> outside a fit.</summary>
-    public VisionModel? HalfModel => _half;
+    public VisionModel? HalfModel => _half?.Model;
 
     /// <summary>The half type for <paramref name="device"/> when none is asked for: bf16 on the CPU, fp16 on CUDA.</summary>
     public static ScalarType DefaultHalfType(Device device) =>
@@ -72,15 +69,15 @@ public sealed class MixedPrecision : LearnerCallback
         var half = _requested ?? DefaultHalfType(learner.Device);
         HalfType = half;
         if (half == ScalarType.Float16) LossScale ??= new DynamicLossScale();
-        _half = CreateHalfModel(learner, half);
-        learner.State.TrainingModel = _half;
+        _half = HalfPrecisionCopy.Create(learner.Model, learner.Options.Head, learner.Device, half);
+        learner.State.TrainingModel = _half.Model;
     }
 
     /// <inheritdoc/>
     public override void BeforeEpoch(Learner learner)
     {
         // An epoch can restart from restored weights (AutoBatchSize): copy every master, drop any half gradient left behind.
-        if (_active) CopyMasters(all: true);
+        if (_active) _half!.CopyMasters(all: true);
     }
 
     /// <inheritdoc/>
@@ -93,31 +90,20 @@ public sealed class MixedPrecision : LearnerCallback
     public override void AfterBackward(Learner learner)
     {
         if (!_active) return;
-        using var noGrad = torch.no_grad();
         var scale = Scaling ? LossScale!.Scale : 1;
-        if (Scaling && !LossScale!.Update(overflow: HalfGradientsOverflow()))
+        if (Scaling && !LossScale!.Update(overflow: _half!.GradientsOverflow()))
         {
-            DropHalfGradients();
+            _half.DropGradients();
             learner.State.SkipStep();
             return;
         }
-        foreach (var (master, half, _) in _parameters)
-        {
-            using var grad = half.grad;
-            if (grad is null) continue;
-            half.grad = null;
-            using var full = grad.to_type(ScalarType.Float32);
-            if (scale != 1) full.div_(scale);
-            using var masterGrad = master.grad;
-            if (masterGrad is null) master.grad = full;
-            else masterGrad.add_(full);
-        }
+        _half!.MoveGradientsToMasters(scale);
     }
 
     /// <inheritdoc/>
     public override void AfterStep(Learner learner)
     {
-        if (_active) CopyMasters(all: false);
+        if (_active) _half!.CopyMasters(all: false);
     }
 
     /// <inheritdoc/>
@@ -126,9 +112,6 @@ public sealed class MixedPrecision : LearnerCallback
         if (!_active) return;
         _active = false;
         learner.State.TrainingModel = null;
-        foreach (var remove in _removeHooks) remove();
-        _removeHooks.Clear();
-        _parameters.Clear();
         _half?.Dispose();
         _half = null;
     }
@@ -137,86 +120,4 @@ public sealed class MixedPrecision : LearnerCallback
     public override string ToString() => $"MixedPrecision(dtype={_requested switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "auto" }})";
 
     private bool Scaling => HalfType == ScalarType.Float16 && LossScale is not null;
-
-    // The learner's network rebuilt with the same architecture and head, its convolution and linear layers in the half
-    // type, its BatchNorm layers fp32 and sharing storage with the learner's (fastai model2half keeps BatchNorm float).
-    private VisionModel CreateHalfModel(Learner learner, ScalarType half)
-    {
-        var master = learner.Model;
-        VisionModel model;
-        // Building a model initialises weights from torch's generator; put it back so that a mixed fit draws the same
-        // dropout and MixUp numbers however often the half copy is made (resumed fits included).
-        using (var rng = torch.random.get_rng_state())
-        {
-            model = VisionModel.Create(master.Architecture, master.NumClasses, pretrained: false, head: learner.Options.Head);
-            torch.random.set_rng_state(rng);
-        }
-        model.ChannelsLast = master.ChannelsLast;
-        model.to(learner.Device);
-        foreach (var (_, module) in model.named_modules())
-            if (module is Conv2d or Linear) module.to(half);
-        var batchNorms = model.named_modules().Where(m => m.module is BatchNorm1d or BatchNorm2d).Select(m => m.name + ".").ToArray();
-        bool IsBatchNorm(string name) => batchNorms.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
-        var masters = master.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
-        using (torch.no_grad())
-        {
-            foreach (var (name, p) in model.named_parameters())
-            {
-                bool shared = IsBatchNorm(name);
-                if (shared) p.set_(masters[name]);
-                _parameters.Add((masters[name], p, shared));
-            }
-            var masterBuffers = master.named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
-            foreach (var (name, b) in model.named_buffers())
-                if (IsBatchNorm(name)) b.set_(masterBuffers[name]);
-                else b.copy_(masterBuffers[name]);
-        }
-        // Half input after the normalisation (which stays fp32), fp32 logits out; the half copy follows the model's train/eval mode.
-        _removeHooks.Add(model.register_forward_pre_hook((m, x) =>
-        {
-            if (m.training != master.training) m.train(master.training);
-            return x;
-        }).remove);
-        _removeHooks.Add(model.Body.register_forward_pre_hook((_, x) => x.to_type(half)).remove);
-        _removeHooks.Add(model.register_forward_hook((_, _, y) => y.to_type(ScalarType.Float32)).remove);
-        CopyMasters(all: true);
-        return model;
-    }
-
-    // fastai master2model: the masters' values into the half weights (all of them, or those the optimiser may have stepped).
-    private void CopyMasters(bool all)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (master, half, shared) in _parameters)
-        {
-            if (all)
-            {
-                half.requires_grad = master.requires_grad;
-                using var stale = half.grad;
-                if (stale is not null) half.grad = null;
-            }
-            if (!shared && (all || master.requires_grad)) half.copy_(master);
-        }
-    }
-
-    private bool HalfGradientsOverflow()
-    {
-        foreach (var (_, half, _) in _parameters)
-        {
-            using var grad = half.grad;
-            if (grad is null) continue;
-            using var sum = grad.to_type(ScalarType.Float32).sum();
-            if (!float.IsFinite(sum.cpu().ToSingle())) return true;
-        }
-        return false;
-    }
-
-    private void DropHalfGradients()
-    {
-        foreach (var (_, half, _) in _parameters)
-        {
-            using var grad = half.grad;
-            if (grad is not null) half.grad = null;
-        }
-    }
 }

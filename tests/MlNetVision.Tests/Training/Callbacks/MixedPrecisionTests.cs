@@ -173,6 +173,50 @@ public sealed class MixedPrecisionTests : IDisposable
     }
 
     [Fact]
+    public void Should_ScaleTheLossAndStepTheMasters_When_Fp16()
+    {
+        using var data = Bunch();
+        using var learn = TestLearners.Create(data).ToFp16();
+        var start = TestLearners.Weights(learn);
+        var probe = new Probe(stopAfterSteps: 2);
+        var scales = new List<double>();
+        learn.Fit(1, 1e-3, callbacks: [probe, new LossScaleProbe(scales)]);
+        var scaler = learn.MixedPrecision!.LossScale!;
+        _output.WriteLine($"loss scales {string.Join(", ", scales)}; overflows {scaler.Overflows}; scale now {scaler.Scale}");
+        Assert.Equal([ScalarType.Float16], probe.HalfWeightTypes);
+        Assert.Equal([ScalarType.Float32], probe.MasterGradTypes);
+        Assert.Equal(65536 / Math.Pow(2, scaler.Overflows), scaler.Scale);
+        Assert.Equal(scales[0], DynamicLossScale.DefaultInitialScale);
+        Assert.NotEqual(start["head.8.weight"], TestLearners.Weights(learn)["head.8.weight"]);
+        Assert.All(TestLearners.Weights(learn).Values, w => Assert.All(w, v => Assert.True(float.IsFinite(v))));
+    }
+
+    /// <summary>The loss scale each training batch's backward pass used.</summary>
+    private sealed class LossScaleProbe(List<double> scales) : LearnerCallback
+    {
+        public override int Order => 50; // after GradientAccumulation (0) and MixedPrecision (-20) set it
+
+        public override void AfterLoss(Learner learner)
+        {
+            if (learner.State.Training) scales.Add(learner.State.LossScale);
+        }
+    }
+
+    [Fact]
+    public void Should_AccumulateFp32MasterGradients_When_CombinedWithGradientAccumulation()
+    {
+        using var data = Bunch();
+        using var learn = TestLearners.Create(data).ToBf16();
+        var accumulation = new GradientAccumulation(samplesPerStep: 32);
+        var scales = new List<double>();
+        var start = TestLearners.Weights(learn);
+        learn.Fit(1, 1e-3, callbacks: [accumulation, new LossScaleProbe(scales)]);
+        Assert.Equal(2, accumulation.Steps); // 4 batches of 16, one step per 32 samples
+        Assert.All(scales, s => Assert.Equal(0.5, s)); // bf16 adds no loss scale to GradientAccumulation's 16/32
+        Assert.NotEqual(start["head.8.weight"], TestLearners.Weights(learn)["head.8.weight"]);
+    }
+
+    [Fact]
     public void Should_HalveOnOverflowAndDoubleAfterTheWindow_When_ScalingTheLoss()
     {
         var scale = new DynamicLossScale();
