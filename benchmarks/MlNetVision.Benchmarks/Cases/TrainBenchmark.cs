@@ -56,6 +56,7 @@ internal static class TrainBenchmark
             "fp16" => ScalarType.Float16,
             var other => throw new BenchmarkArgumentException($"--precision expects fp32, bf16 or fp16, got '{other}'."),
         };
+        if (Precision is { } half) Console.WriteLine($"precision: ours MixedPrecision {half} (half copy, fp32 masters); the PyTorch peer fp32");
 
         Console.WriteLine("Training throughput, images/s (higher is better); ratio = ours / PyTorch; load = 1-minute load average before / after the row.");
         var table = new ResultTable("arch", "size", "batch", "body", "ours tensors", "PyTorch tensors", "ratio",

@@ -61,7 +61,8 @@ public sealed class FitState
 
     /// <summary>
     /// Multiplies the loss before the backward pass of the current batch (fastai <c>GradientAccumulation</c> divides
-    /// <c>loss_grad</c>); set in <c>AfterLoss</c>, reset to 1 every batch. <see cref="Loss"/> stays unscaled.
+    /// <c>loss_grad</c>, <c>MixedPrecision</c> scales fp16 losses); callbacks multiply it in <c>AfterLoss</c>, it is reset to
+    /// 1 every batch. <see cref="Loss"/> stays unscaled.
     /// </summary>
     public double LossScale { get; set; } = 1;
 
