@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("MlNetVision.Tests")]
+[assembly: InternalsVisibleTo("MlNetVision.Benchmarks")]

@@ -30,6 +30,8 @@ internal static class TrainBenchmark
                            Fashion-MNIST training images as PNG files, balanced over the classes)
           --prefetch X     auto (the library's default: off for cached images), on or off
           --layout X       nhwc (VisionModel.ChannelsLast, the library's default) or nchw
+          --precision X    fp32 (the library's default), bf16 or fp16: our side trains in MixedPrecision's
+                           half copy with fp32 masters (tensors and e2e); the PyTorch peer stays fp32
           --repeat N       measure every row N times, ours and the peer alternating (default 1); the row then
                            prints medians: of each rate, and of the N ratios, each taken within one round
         Columns: "ours loop" is the training loop alone (images / (waiting for batches + steps)): the e2e epoch
@@ -51,6 +53,14 @@ internal static class TrainBenchmark
             "nchw" => false,
             var other => throw new BenchmarkArgumentException($"--layout expects nhwc or nchw, got '{other}'."),
         };
+        Precision = args.GetString("precision", "fp32") switch
+        {
+            "fp32" => null,
+            "bf16" => ScalarType.BFloat16,
+            "fp16" => ScalarType.Float16,
+            var other => throw new BenchmarkArgumentException($"--precision expects fp32, bf16 or fp16, got '{other}'."),
+        };
+        if (Precision is { } half) Console.WriteLine($"precision: ours MixedPrecision {half} (half copy, fp32 masters); the PyTorch peer fp32");
 
         int repeat = Math.Max(1, args.GetInt("repeat", 1));
 
@@ -107,6 +117,9 @@ internal static class TrainBenchmark
     /// <summary>The layout our models run in (<see cref="VisionModel.ChannelsLast"/>), from <c>--layout</c>.</summary>
     public static bool ChannelsLast { get; set; } = VisionModel.DefaultChannelsLast;
 
+    /// <summary>The half type our side trains in (<see cref="MlNetVision.Training.Callbacks.MixedPrecision"/>), from <c>--precision</c>; <see langword="null"/> is fp32.</summary>
+    public static ScalarType? Precision { get; set; }
+
     /// <summary>
     /// Pure compute, no data pipeline: a fresh random batch for every timed step, made before the clock starts (one
     /// batch repeated lets the network fit it, and steps on a collapsed loss are not the steps of a real fit).
@@ -116,14 +129,14 @@ internal static class TrainBenchmark
         torch.manual_seed(42);
         using var model = VisionModel.Create(arch, classes, pretrained: false);
         model.ChannelsLast = ChannelsLast;
-        using (var warm = new ComputeTrainer(model, frozen, warmup + 1))
+        using (var warm = new ComputeTrainer(model, frozen, warmup + 1, Precision))
         using (var scope = NewDisposeScope())
         {
             var wx = rand(batch, 3, size, size);
             var wy = randint(0, classes, [batch], dtype: ScalarType.Int64);
             for (int i = 0; i < warmup; i++) warm.Step(wx, wy);
         }
-        using var trainer = new ComputeTrainer(model, frozen, steps);
+        using var trainer = new ComputeTrainer(model, frozen, steps, Precision);
         using var data = NewDisposeScope();
         var xs = Enumerable.Range(0, steps).Select(_ => rand(batch, 3, size, size)).ToArray();
         var ys = Enumerable.Range(0, steps).Select(_ => randint(0, classes, [batch], dtype: ScalarType.Int64)).ToArray();
@@ -184,9 +197,11 @@ internal static class TrainBenchmark
         var sinceBuild = Stopwatch.StartNew();
         using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Pretrained = false, ProgressWriter = null, Seed = 42 });
         learner.Model.ChannelsLast = ChannelsLast;
+        if (Precision == ScalarType.BFloat16) learner.ToBf16();
+        else if (Precision == ScalarType.Float16) learner.ToFp16();
         if (frozen) learner.Freeze();
         using (var scope = NewDisposeScope())
-        using (var warm = new ComputeTrainer(learner.Model, frozen, warmup + 1))
+        using (var warm = new ComputeTrainer(learner.Model, frozen, warmup + 1, Precision))
         {
             var wx = rand(batch, 3, size, size);
             var wy = randint(0, data.C, [batch], dtype: ScalarType.Int64);

@@ -1,5 +1,6 @@
 using MlNetVision.Models;
 using MlNetVision.Training;
+using MlNetVision.Training.Callbacks;
 using MlNetVision.Training.Optimizers;
 using MlNetVision.Training.Schedules;
 using TorchSharp;
@@ -22,12 +23,15 @@ internal sealed class ComputeTrainer : IDisposable
     private readonly VisionModel _model;
     private readonly AdamW _optimizer;
     private readonly OneCycleSchedule _schedule;
+    private readonly HalfPrecisionCopy? _half;
     private int _step;
 
-    public ComputeTrainer(VisionModel model, bool frozen, int totalSteps)
+    /// <summary>With <paramref name="half"/> (bf16 or fp16) the step is MixedPrecision's: forward and backward through the library's half copy, fp32 masters stepped.</summary>
+    public ComputeTrainer(VisionModel model, bool frozen, int totalSteps, ScalarType? half = null)
     {
         _model = model;
         if (frozen) FreezeBody(model);
+        if (half is { } type) _half = HalfPrecisionCopy.Create(model, new HeadOptions(), model.parameters().First().device, type);
         var groups = model.LayerGroups();
         _optimizer = new AdamW(groups.Select(g => (IReadOnlyList<Parameter>)g.Select(p => p.Parameter).ToArray()));
         _schedule = new OneCycleSchedule(Math.Max(1, totalSteps), LearningRate.Default.ForGroups(groups.Count));
@@ -49,11 +53,13 @@ internal sealed class ComputeTrainer : IDisposable
         using var scope = NewDisposeScope();
         _optimizer.SetLearningRates(_schedule.LearningRates(_step));
         _optimizer.SetMomentum(_schedule.Momentum(_step));
-        var loss = nn.functional.cross_entropy(_model.forward(images), labels);
+        var loss = nn.functional.cross_entropy(_half is null ? _model.forward(images) : _half.Model.call(images), labels);
         var value = loss.ToSingle();
         _optimizer.ZeroGrad();
         loss.backward();
+        _half?.MoveGradientsToMasters(1);
         _optimizer.Step();
+        _half?.CopyMasters(all: false);
         _step++;
         return value;
     }
@@ -82,5 +88,9 @@ internal sealed class ComputeTrainer : IDisposable
         return [Ms(t0, t1), Ms(t1, t2), Ms(t2, t3), Ms(t3, t4)];
     }
 
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _half?.Dispose();
+    }
 }

@@ -123,6 +123,10 @@ public sealed class VisionClassifierOptions
     /// <value>The default value is <see langword="null"/>: one step per batch.</value>
     public int? AccumulateSamples { get; set; }
 
+    /// <summary>Train both phases in mixed precision (fastai <c>to_fp16</c>: bf16 on the CPU, fp16 on CUDA); the returned model stays fp32; see <see cref="FineTuneOptions.MixedPrecision"/>.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool MixedPrecision { get; set; } = LearnerOptions.DefaultMixedPrecision;
+
     // ---- end of the training recipe ----
 
     /// <summary>Images per training step.</summary>
@@ -176,5 +180,6 @@ public sealed class VisionClassifierOptions
         MixUpAlpha = MixUpAlpha,
         CutMixAlpha = CutMixAlpha,
         AccumulateSamples = AccumulateSamples,
+        MixedPrecision = MixedPrecision,
     };
 }

@@ -103,11 +103,18 @@ public sealed class FineTuneOptions
     /// <value>The default value is <see langword="null"/>: one step per batch.</value>
     public int? AccumulateSamples { get; set; }
 
+    /// <summary>
+    /// Whether both phases (not the learning-rate finder) train in mixed precision with <see cref="Callbacks.MixedPrecision"/>
+    /// (fastai <c>to_fp16</c>; bf16 on the CPU, fp16 on CUDA); the model, checkpoints and exports stay fp32.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (<see cref="LearnerOptions.DefaultMixedPrecision"/>).</value>
+    public bool MixedPrecision { get; set; } = LearnerOptions.DefaultMixedPrecision;
+
     /// <summary>The loss the recipe gives the learner: label smoothing when <see cref="LabelSmoothing"/> is set, else <see langword="null"/> (the learner's own).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="LabelSmoothing"/> is not in 0..1.</exception>
     public LossFunction? CreateLoss() => LabelSmoothing is { } eps ? new LabelSmoothingCrossEntropy(eps) : null;
 
-    /// <summary>The callbacks both phases get from <see cref="MixUpAlpha"/>, <see cref="CutMixAlpha"/> and <see cref="AccumulateSamples"/>, new ones on every call.</summary>
+    /// <summary>The callbacks both phases get from <see cref="MixUpAlpha"/>, <see cref="CutMixAlpha"/>, <see cref="AccumulateSamples"/> and <see cref="MixedPrecision"/>, new ones on every call.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An alpha is not positive or <see cref="AccumulateSamples"/> is not positive.</exception>
     /// <exception cref="ArgumentException">Both <see cref="MixUpAlpha"/> and <see cref="CutMixAlpha"/> are set.</exception>
     public IReadOnlyList<LearnerCallback> CreateCallbacks()
@@ -118,6 +125,7 @@ public sealed class FineTuneOptions
         if (MixUpAlpha is { } mixUp) callbacks.Add(new MixUp(mixUp));
         if (CutMixAlpha is { } cutMix) callbacks.Add(new CutMix(cutMix));
         if (AccumulateSamples is { } samples) callbacks.Add(new GradientAccumulation(samples));
+        if (MixedPrecision) callbacks.Add(new MixedPrecision());
         return callbacks;
     }
 

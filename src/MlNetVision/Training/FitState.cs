@@ -1,6 +1,7 @@
 using MlNetVision.Training.Losses;
 using MlNetVision.Training.Optimizers;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace MlNetVision.Training;
 
@@ -72,7 +73,8 @@ public sealed class FitState
 
     /// <summary>
     /// Multiplies the loss before the backward pass of the current batch (fastai <c>GradientAccumulation</c> divides
-    /// <c>loss_grad</c>); set in <c>AfterLoss</c>, reset to 1 every batch. <see cref="Loss"/> stays unscaled.
+    /// <c>loss_grad</c>, <c>MixedPrecision</c> scales fp16 losses); callbacks multiply it in <c>AfterLoss</c>, it is reset to
+    /// 1 every batch. <see cref="Loss"/> stays unscaled.
     /// </summary>
     public double LossScale { get; set; } = 1;
 
@@ -98,6 +100,12 @@ public sealed class FitState
     }
 
     internal bool StopRequested => StopReason is not null;
+
+    /// <summary>
+    /// The network training batches run forward and backward through, when not <see cref="Learner.Model"/>: the half-precision
+    /// copy of <see cref="Callbacks.MixedPrecision"/>, set for the length of a fit; <see langword="null"/> uses the learner's model.
+    /// </summary>
+    internal Module<Tensor, Tensor>? TrainingModel { get; set; }
 
     /// <summary>Whether the <c>AfterEpoch</c> callbacks are running (a checkpoint saved now records the fit's position).</summary>
     internal bool AtEpochEnd { get; set; }

@@ -215,7 +215,7 @@ public sealed partial class Learner
             foreach (var cb in callbacks) cb.BeforeBatch(this);
             if (AllocationFailure?.Invoke(this) == true) RequestImpossibleAllocation();
             // call(), not forward(): TorchSharp runs the module's pre-forward and forward hooks only through call.
-            var output = Model.call(State.Images!);
+            var output = (State.TrainingModel ?? Model).call(State.Images!);
             var loss = (State.BatchLoss ?? Options.Loss).Compute(output, State.Labels!);
             State.Loss = loss.cpu().ToSingle();
             if (!float.IsFinite(State.Loss) && !plan.StopOnNonFinite) return false;

@@ -50,6 +50,7 @@ public sealed partial class Learner : IDisposable
         Optimizer = new AdamW(_layerGroups.Select(g => (IReadOnlyList<Parameter>)g.Select(p => p.Parameter).ToArray()), Options.Optimizer);
         Optimizer.SetWeightDecay(Options.WeightDecay);
         Recorder = new Recorder();
+        if (Options.MixedPrecision) ToHalf(null);
     }
 
     /// <summary>
@@ -130,6 +131,7 @@ public sealed partial class Learner : IDisposable
         var all = new List<LearnerCallback> { Recorder };
         all.AddRange(Options.Callbacks);
         if (extra is not null) all.AddRange(extra);
+        if (MixedPrecision is { } mixed) all.Add(mixed);
         if (console && Options.ProgressWriter is { } writer) all.Add(new ConsoleProgress(writer));
         // Stable: equal orders keep insertion order.
         return all.Select((c, i) => (c, i)).OrderBy(x => x.c.Order).ThenBy(x => x.i).Select(x => x.c).ToArray();

@@ -66,6 +66,18 @@ public sealed class LearnerOptions
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>train_bn=True</c>).</value>
     public bool TrainBn { get; set; } = true;
 
+    /// <summary>Default of <see cref="MixedPrecision"/>: off (on the CPU bf16 measured slower than fp32 on the project machine, docs/LEARNER.md).</summary>
+    public const bool DefaultMixedPrecision = false;
+
+    /// <summary>
+    /// Whether every fit trains in mixed precision (fastai <c>to_fp16</c>): half-precision weights for the forward and
+    /// backward passes, bf16 on the CPU and fp16 with dynamic loss scaling on CUDA, fp32 master weights that the
+    /// optimiser steps (see <see cref="Callbacks.MixedPrecision"/>). The model, checkpoints and exports stay fp32.
+    /// <see cref="Learner.ToFp16"/>, <see cref="Learner.ToBf16"/> and <see cref="Learner.ToFp32"/> change it later.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool MixedPrecision { get; set; } = DefaultMixedPrecision;
+
     /// <summary>The classifier head's shape.</summary>
     /// <value>The default value is fastai's head: hidden size 512, dropout 0.5 (see <see cref="HeadOptions"/>).</value>
     public HeadOptions Head { get; set; } = new();

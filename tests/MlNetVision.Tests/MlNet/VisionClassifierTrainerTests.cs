@@ -171,6 +171,7 @@ public class VisionClassifierTrainerTests
         Assert.Null(o.MixUpAlpha);
         Assert.Null(o.CutMixAlpha);
         Assert.Null(o.AccumulateSamples);
+        Assert.False(o.MixedPrecision);
         // The estimator's recipe defaults are the recipe's own.
         var recipe = new FineTuneOptions();
         Assert.Equal((recipe.FrozenEpochs, recipe.UnfrozenEpochs, recipe.FrozenLearningRate, recipe.UnfrozenLearningRate, recipe.FreezeTo, recipe.LrFindIterations),

@@ -86,6 +86,7 @@ public sealed class FineTuneRecipeTests : IDisposable
         Assert.Null(o.MixUpAlpha);
         Assert.Null(o.CutMixAlpha);
         Assert.Null(o.AccumulateSamples);
+        Assert.False(o.MixedPrecision);
         Assert.Null(o.CreateLoss());
         Assert.Empty(o.CreateCallbacks());
     }

@@ -248,6 +248,8 @@ public sealed class LearnerTests : IDisposable
         Assert.Null(o.Weights);
         Assert.Equal("auto", o.Device);
         Assert.Equal(LearnerOptions.DefaultDevice, o.Device);
+        Assert.False(o.MixedPrecision);
+        Assert.Equal(LearnerOptions.DefaultMixedPrecision, o.MixedPrecision);
         Assert.False(o.AutoBatchSize);
         Assert.Same(Console.Error, o.Log);
     }

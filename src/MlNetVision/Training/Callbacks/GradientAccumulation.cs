@@ -38,7 +38,7 @@ public sealed class GradientAccumulation : LearnerCallback
     }
 
     /// <inheritdoc/>
-    public override void AfterLoss(Learner learner) => learner.State.LossScale = BatchSize(learner) / (double)SamplesPerStep;
+    public override void AfterLoss(Learner learner) => learner.State.LossScale *= BatchSize(learner) / (double)SamplesPerStep;
 
     /// <inheritdoc/>
     public override void AfterBackward(Learner learner)
