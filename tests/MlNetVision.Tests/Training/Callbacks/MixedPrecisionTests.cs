@@ -186,7 +186,7 @@ public sealed class MixedPrecisionTests : IDisposable
         Assert.Equal([ScalarType.Float16], probe.HalfWeightTypes);
         Assert.Equal([ScalarType.Float32], probe.MasterGradTypes);
         Assert.Equal(65536 / Math.Pow(2, scaler.Overflows), scaler.Scale);
-        Assert.Equal(scales[0], DynamicLossScale.DefaultInitialScale);
+        Assert.Equal(DynamicLossScale.DefaultInitialScale, scales[0]);
         Assert.NotEqual(start["head.8.weight"], TestLearners.Weights(learn)["head.8.weight"]);
         Assert.All(TestLearners.Weights(learn).Values, w => Assert.All(w, v => Assert.True(float.IsFinite(v))));
     }
