@@ -26,6 +26,7 @@ internal static class AccuracyBenchmark
           --test-per-class N   test images per class, at most 1000 (default 1000: the full 10k)
           --holdout N          choose settings without the test file: validate on N images per class held out from
                                the training file (after the first --train-per-class ones); the test file is not read
+          --bf16               LearnerOptions.MixedPrecision: train in a bf16 copy with fp32 masters (default fp32)
           --label-smoothing X  LabelSmoothingCrossEntropy(X) as the loss (default 0: CrossEntropyFlat)
           --lr X               peak rate of the unfrozen fit's last group; default: LrFind's valley suggestion
                                (fastai v2's default), kept within [1e-4, 3e-3]; the range is slice(X/100, X), as
@@ -61,7 +62,7 @@ internal static class AccuracyBenchmark
         };
 
         Console.WriteLine(string.Create(inv, $"Accuracy: {arch.Name} pretrained, Fashion-MNIST {trainPerClass * 10} train / {(holdout ?? testPerClass) * 10} {(holdout is null ? "test" : "held out from the training file (the test file is not read)")}, {size}x{size}, batch {batch}, " +
-            $"label smoothing {smoothing}, fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{lrDiv}, lr); " +
+            $"{(args.Has("bf16") ? "MixedPrecision bf16, " : "")}label smoothing {smoothing}, fit head {headEpochs} epoch(s), unfreeze, LrFind, fit {epochs} epoch(s) with slice(lr/{lrDiv}, lr); " +
             $"get_transforms(do_flip={transforms.DoFlip}, max_rotate={transforms.MaxRotate}, max_zoom={transforms.MaxZoom}, max_lighting={transforms.MaxLighting}, max_warp={transforms.MaxWarp})."));
         var total = Stopwatch.StartNew();
         var root = holdout is { } h ? FashionMnistSubset.EnsureHoldout(trainPerClass, h) : FashionMnistSubset.Ensure(trainPerClass, testPerClass);
@@ -74,7 +75,7 @@ internal static class AccuracyBenchmark
         var decode = phase.Elapsed;
         Console.WriteLine(string.Create(inv, $"FromFolder: {data.Train.Count} train, {data.Valid.Count} {validName} images decoded and cached in {decode.TotalSeconds:0.0} s   (load {LoadAverage.Read()})"));
 
-        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Seed = 42, Loss = smoothing > 0 ? new LabelSmoothingCrossEntropy(smoothing) : new CrossEntropyFlat() });
+        using var learner = VisionLearner.Create(data, arch, new LearnerOptions { Seed = 42, MixedPrecision = args.Has("bf16"), Loss = smoothing > 0 ? new LabelSmoothingCrossEntropy(smoothing) : new CrossEntropyFlat() });
         // Memory through the whole recipe (issue 21): RSS, peak RSS and live tensors after every epoch.
         var memory = new MemoryAtScaleBenchmark.EpochProbe(trim: false);
         var training = Stopwatch.StartNew();

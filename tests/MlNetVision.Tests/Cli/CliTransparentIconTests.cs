@@ -16,26 +16,23 @@ public class CliTransparentIconTests
     [Fact]
     public async Task Should_ReportTheLearnersAccuracy_When_EvaluatingTransparentIconsThroughModelZip()
     {
-        var root = new TempFolder("icons").Path;
-        try
-        {
-            string[] classes = ["disc", "ring", "square"];
-            for (int k = 0; k < classes.Length; k++)
-                foreach (var (split, count) in new[] { ("train", 10), ("valid", 8) })
-                    for (int i = 0; i < count; i++)
-                        Icon(Path.Combine(root, split, classes[k], $"{classes[k]}_{i}.png"), k, seed: (split == "train" ? 0 : 1000) + 31 * k + i);
+        using var temp = new TempFolder("icons");
+        var root = temp.Path;
+        string[] classes = ["disc", "ring", "square"];
+        for (int k = 0; k < classes.Length; k++)
+            foreach (var (split, count) in new[] { ("train", 10), ("valid", 8) })
+                for (int i = 0; i < count; i++)
+                    Icon(Path.Combine(root, split, classes[k], $"{classes[k]}_{i}.png"), k, seed: (split == "train" ? 0 : 1000) + 31 * k + i);
 
-            var modelDir = Path.Combine(root, "model");
-            var train = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32", "--bs", "8", "--epochs", "2", "--unfreeze-epochs", "0",
-                "--lr", "1e-3", "--out", modelDir);
-            Assert.True(train.ExitCode == 0, train.ToString());
-            var evaluate = await CliProcess.RunAsync(root, Limit, "evaluate", Path.Combine(modelDir, "model.zip"), root);
-            Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        var modelDir = Path.Combine(root, "model");
+        var train = await CliProcess.RunAsync(root, Limit, "train", root, "--size", "32", "--bs", "8", "--epochs", "2", "--unfreeze-epochs", "0",
+            "--lr", "1e-3", "--out", modelDir);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var evaluate = await CliProcess.RunAsync(root, Limit, "evaluate", Path.Combine(modelDir, "model.zip"), root);
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
 
-            Assert.Equal(24, CliSample.Fact(evaluate.StdOut, "images"));
-            Assert.Equal(CliSample.Fact(train.StdOut, "accuracy"), CliSample.Fact(evaluate.StdOut, "accuracy"), 6);
-        }
-        finally { Directory.Delete(root, recursive: true); }
+        Assert.Equal(24, CliSample.Fact(evaluate.StdOut, "images"));
+        Assert.Equal(CliSample.Fact(train.StdOut, "accuracy"), CliSample.Fact(evaluate.StdOut, "accuracy"), 6);
     }
 
     /// <summary>A 40x40 icon of class <paramref name="k"/> in a random colour on a transparent background hiding random noise.</summary>

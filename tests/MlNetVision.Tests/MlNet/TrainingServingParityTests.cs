@@ -48,66 +48,63 @@ public class TrainingServingParityTests(ITestOutputHelper output)
     public void Should_ScoreEveryImageKindLikeTheLearner_When_ServedByModelZipMlImageAndOnnxRuntime(ResizeMethod method)
     {
         NativeBackend.EnsureLoaded();
-        var dir = Directory.CreateTempSubdirectory("mlnv-parity-").FullName;
-        try
+        using var temp = new TempFolder("parity");
+        var dir = temp.Path;
+        var files = ParityImages.Write(dir);
+        using var learner = TrainTiny(dir, method);
+        var classes = learner.Classes;
+        var onnx = learner.ExportOnnx(Path.Combine(dir, "model.onnx"), new OnnxExportOptions
         {
-            var files = ParityImages.Write(dir);
-            using var learner = TrainTiny(dir, method);
-            var classes = learner.Classes;
-            var onnx = learner.ExportOnnx(Path.Combine(dir, "model.onnx"), new OnnxExportOptions
+            BatchLayout = OnnxBatchLayout.SingleImage, Height = Size, Width = Size, PixelInput = OnnxPixelInput.PremultipliedArgb, ClassNames = classes,
+        });
+
+        var ml = new MLContext(1);
+        var pathZip = Path.Combine(dir, "model.zip");
+        ml.Model.Save(OnnxScoringPipeline.Create(ml, onnx, classes, Size, resizeMethod: method), ml.Data.LoadFromEnumerable(Array.Empty<PathInput>()).Schema, pathZip);
+        var imageZip = Path.Combine(dir, "model-mlimage.zip");
+        ml.Model.Save(OnnxScoringPipeline.Create(ml, onnx, classes, Size, imageColumnName: "Image", resizeMethod: method, input: ScoringImageInput.MLImage),
+            inputSchema: null, imageZip); // ML.NET cannot write a schema whose only column is an image ("No valid columns to save")
+
+        // model.zip, path input, one Transform over the whole batch.
+        var pathModel = ml.Model.Load(pathZip, out _);
+        using var pathModelOwner = (IDisposable)pathModel; // deletes ML.NET's temporary ONNX copy
+        var batch = ml.Data.LoadFromEnumerable(files.Select(f => new PathInput { ImagePath = f.Path }).ToList());
+        var byPath = pathModel.Transform(batch).GetColumn<float[]>("Score").ToList();
+
+        // model.zip, MLImage input, one PredictionEngine call per image (each a fresh MLImage: ML.NET may dispose it).
+        var imageModel = ml.Model.Load(imageZip, out _);
+        using var imageModelOwner = (IDisposable)imageModel; // deletes ML.NET's temporary ONNX copy
+        using var engine = ml.Model.CreatePredictionEngine<ImageInput, ScoreOutput>(imageModel);
+        using var session = new InferenceSession(onnx);
+
+        float worst = 0;
+        string worstAt = "";
+        int disagreements = 0;
+        for (int i = 0; i < files.Count; i++)
+        {
+            var (kind, path) = files[i];
+            var expected = learner.Predict(path).Probabilities;
+            float[] byImage;
+            using (var stream = File.OpenRead(path))
+            using (var image = MLImage.CreateFromStream(stream))
+                byImage = engine.Predict(new ImageInput { Image = image }).Score.ToArray();
+            var byOnnx = RunOnnx(session, path, method);
+
+            var served = new[] { ("model.zip path", byPath[i]), ("model.zip MLImage", byImage), ("model.onnx", byOnnx) };
+            var line = $"{method,-6} {kind,-30} p_learner {Format(expected)}";
+            foreach (var (name, p) in served)
             {
-                BatchLayout = OnnxBatchLayout.SingleImage, Height = Size, Width = Size, PixelInput = OnnxPixelInput.PremultipliedArgb, ClassNames = classes,
-            });
-
-            var ml = new MLContext(1);
-            var pathZip = Path.Combine(dir, "model.zip");
-            ml.Model.Save(OnnxScoringPipeline.Create(ml, onnx, classes, Size, resizeMethod: method), ml.Data.LoadFromEnumerable(Array.Empty<PathInput>()).Schema, pathZip);
-            var imageZip = Path.Combine(dir, "model-mlimage.zip");
-            ml.Model.Save(OnnxScoringPipeline.Create(ml, onnx, classes, Size, imageColumnName: "Image", resizeMethod: method, input: ScoringImageInput.MLImage),
-                inputSchema: null, imageZip); // ML.NET cannot write a schema whose only column is an image ("No valid columns to save")
-
-            // model.zip, path input, one Transform over the whole batch.
-            var pathModel = ml.Model.Load(pathZip, out _);
-            using var pathModelOwner = (IDisposable)pathModel; // deletes ML.NET's temporary ONNX copy
-            var batch = ml.Data.LoadFromEnumerable(files.Select(f => new PathInput { ImagePath = f.Path }).ToList());
-            var byPath = pathModel.Transform(batch).GetColumn<float[]>("Score").ToList();
-
-            // model.zip, MLImage input, one PredictionEngine call per image (each a fresh MLImage: ML.NET may dispose it).
-            var imageModel = ml.Model.Load(imageZip, out _);
-            using var imageModelOwner = (IDisposable)imageModel; // deletes ML.NET's temporary ONNX copy
-            using var engine = ml.Model.CreatePredictionEngine<ImageInput, ScoreOutput>(imageModel);
-            using var session = new InferenceSession(onnx);
-
-            float worst = 0;
-            string worstAt = "";
-            int disagreements = 0;
-            for (int i = 0; i < files.Count; i++)
-            {
-                var (kind, path) = files[i];
-                var expected = learner.Predict(path).Probabilities;
-                float[] byImage;
-                using (var stream = File.OpenRead(path))
-                using (var image = MLImage.CreateFromStream(stream))
-                    byImage = engine.Predict(new ImageInput { Image = image }).Score.ToArray();
-                var byOnnx = RunOnnx(session, path, method);
-
-                var served = new[] { ("model.zip path", byPath[i]), ("model.zip MLImage", byImage), ("model.onnx", byOnnx) };
-                var line = $"{method,-6} {kind,-30} p_learner {Format(expected)}";
-                foreach (var (name, p) in served)
-                {
-                    var diff = expected.Zip(p, (a, b) => Math.Abs(a - b)).Max();
-                    if (diff > worst) (worst, worstAt) = (diff, $"{kind} via {name}");
-                    if (Array.IndexOf(p, p.Max()) != Array.IndexOf(expected, expected.Max())) disagreements++;
-                    line += $"  {name} {diff:E1}";
-                }
-                output.WriteLine(line);
+                var diff = expected.Zip(p, (a, b) => Math.Abs(a - b)).Max();
+                if (diff > worst) (worst, worstAt) = (diff, $"{kind} via {name}");
+                if (Array.IndexOf(p, p.Max()) != Array.IndexOf(expected, expected.Max())) disagreements++;
+                line += $"  {name} {diff:E1}";
             }
-            output.WriteLine($"{method}: worst |p_learner - p_served| = {worst:E2} ({worstAt}) over {files.Count} files x 3 served paths");
-            Console.WriteLine($"parity {method}: worst |dp| = {worst:E2} ({worstAt}) over {files.Count} files x 3 served paths");
-            Assert.Equal(0, disagreements);
-            Assert.True(worst <= Tolerance, $"{method}: the served model differs from the learner by {worst} on {worstAt}");
+            output.WriteLine(line);
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        output.WriteLine($"{method}: worst |p_learner - p_served| = {worst:E2} ({worstAt}) over {files.Count} files x 3 served paths");
+        Console.WriteLine($"parity {method}: worst |dp| = {worst:E2} ({worstAt}) over {files.Count} files x 3 served paths");
+        Assert.Equal(0, disagreements);
+        Assert.True(worst <= Tolerance, $"{method}: the served model differs from the learner by {worst} on {worstAt}");
     }
 
     /// <summary>ML.NET's ResNet18 with a fresh head, trained briefly on opaque and transparent pictures of two classes so its probabilities are not flat.</summary>

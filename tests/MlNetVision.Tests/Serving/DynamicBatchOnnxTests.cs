@@ -24,47 +24,44 @@ public class DynamicBatchOnnxTests
     [Fact]
     public void Should_TakeAnyBatchAndMatchOneImageAtATime_When_ExportedWithTheDynamicLayout()
     {
-        var dir = Directory.CreateTempSubdirectory("mlnv-dynamic-").FullName;
-        try
+        using var temp = new TempFolder("dynamic");
+        var dir = temp.Path;
+        string onnx;
+        using (NewDisposeScope())
         {
-            string onnx;
-            using (NewDisposeScope())
-            {
-                manual_seed(3);
-                var model = VisionModel.Create(Architectures.ResNet18MlNet, Classes.Length, pretrained: true);
-                onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"), new OnnxExportOptions { ClassNames = Classes });
-            }
-            using var session = new InferenceSession(onnx);
+            manual_seed(3);
+            var model = VisionModel.Create(Architectures.ResNet18MlNet, Classes.Length, pretrained: true);
+            onnx = OnnxExporter.Export(model, Path.Combine(dir, "model.onnx"), new OnnxExportOptions { ClassNames = Classes });
+        }
+        using var session = new InferenceSession(onnx);
 
-            // The signature, as ONNX Runtime reads it.
-            var input = Assert.Single(session.InputMetadata);
-            Assert.Equal("pixels", input.Key);
-            Assert.Equal(typeof(float), input.Value.ElementType);
-            Assert.Equal([-1, 3, -1, -1], input.Value.Dimensions);
-            Assert.Equal(["N", "", "height", "width"], input.Value.SymbolicDimensions);
-            Assert.Equal(["probabilities", "predicted_index"], session.OutputMetadata.Keys);
-            Assert.Equal(typeof(float), session.OutputMetadata["probabilities"].ElementType);
-            Assert.Equal([-1, Classes.Length], session.OutputMetadata["probabilities"].Dimensions);
-            Assert.Equal(typeof(long), session.OutputMetadata["predicted_index"].ElementType);
-            Assert.Equal([-1], session.OutputMetadata["predicted_index"].Dimensions);
-            Assert.Equal(string.Join('\n', Classes), session.ModelMetadata.CustomMetadataMap["class_names"]);
+        // The signature, as ONNX Runtime reads it.
+        var input = Assert.Single(session.InputMetadata);
+        Assert.Equal("pixels", input.Key);
+        Assert.Equal(typeof(float), input.Value.ElementType);
+        Assert.Equal([-1, 3, -1, -1], input.Value.Dimensions);
+        Assert.Equal(["N", "", "height", "width"], input.Value.SymbolicDimensions);
+        Assert.Equal(["probabilities", "predicted_index"], session.OutputMetadata.Keys);
+        Assert.Equal(typeof(float), session.OutputMetadata["probabilities"].ElementType);
+        Assert.Equal([-1, Classes.Length], session.OutputMetadata["probabilities"].Dimensions);
+        Assert.Equal(typeof(long), session.OutputMetadata["predicted_index"].ElementType);
+        Assert.Equal([-1], session.OutputMetadata["predicted_index"].Dimensions);
+        Assert.Equal(string.Join('\n', Classes), session.ModelMetadata.CustomMetadataMap["class_names"]);
 
-            var images = RealImages(64);
-            var single = images.Select(image => Run(session, [image])).Select(r => (P: r.P[0], I: r.I[0])).ToList();
-            Assert.All(single, s => Assert.Equal(Array.IndexOf(s.P, s.P.Max()), s.I));
-            foreach (var batch in new[] { 1, 7, 64 })
+        var images = RealImages(64);
+        var single = images.Select(image => Run(session, [image])).Select(r => (P: r.P[0], I: r.I[0])).ToList();
+        Assert.All(single, s => Assert.Equal(Array.IndexOf(s.P, s.P.Max()), s.I));
+        foreach (var batch in new[] { 1, 7, 64 })
+        {
+            var (p, i) = Run(session, images.Take(batch).ToList());
+            Assert.Equal(batch, p.Length);
+            for (int n = 0; n < batch; n++)
             {
-                var (p, i) = Run(session, images.Take(batch).ToList());
-                Assert.Equal(batch, p.Length);
-                for (int n = 0; n < batch; n++)
-                {
-                    var diff = p[n].Zip(single[n].P, (a, b) => Math.Abs(a - b)).Max();
-                    Assert.True(diff <= 1e-5f, $"batch {batch}, image {n}: probabilities differ from the single-image run by {diff}");
-                    Assert.Equal(single[n].I, i[n]);
-                }
+                var diff = p[n].Zip(single[n].P, (a, b) => Math.Abs(a - b)).Max();
+                Assert.True(diff <= 1e-5f, $"batch {batch}, image {n}: probabilities differ from the single-image run by {diff}");
+                Assert.Equal(single[n].I, i[n]);
             }
         }
-        finally { Directory.Delete(dir, recursive: true); }
     }
 
     /// <summary>Runs a batch; returns per-image probabilities and indices.</summary>
