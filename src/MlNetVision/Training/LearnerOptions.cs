@@ -66,7 +66,7 @@ public sealed class LearnerOptions
     /// <value>The default value is <see langword="true"/> (fastai v1 <c>train_bn=True</c>).</value>
     public bool TrainBn { get; set; } = true;
 
-    /// <summary>Default of <see cref="MixedPrecision"/>: off (on the CPU bf16 measured slower than fp32 on the project machine, docs/LEARNER.md).</summary>
+    /// <summary>Default of <see cref="MixedPrecision"/>: off (its speed depends on the CPU: bf16 measured slower than fp32 on an Intel Xeon without AMX, about 2x faster on an AMD EPYC with avx512_bf16; docs/LEARNER.md).</summary>
     public const bool DefaultMixedPrecision = false;
 
     /// <summary>

@@ -91,15 +91,16 @@ internal sealed class HalfPrecisionCopy : IDisposable
     /// <summary>Whether any half gradient holds an infinity or NaN (fastai v1 <c>grad_overflow</c>).</summary>
     public bool GradientsOverflow()
     {
+        // One host read per step, not one per parameter: the fp32 sum of every gradient's sum is finite only when
+        // every gradient is.
+        using var scope = torch.NewDisposeScope();
+        var sums = new List<Tensor>();
         foreach (var (_, half, _) in _parameters)
         {
-            using var grad = half.grad;
-            if (grad is null) continue;
-            using var full = grad.to_type(ScalarType.Float32);
-            using var sum = full.sum();
-            if (!float.IsFinite(sum.ToSingle())) return true;
+            var grad = half.grad;
+            if (grad is not null) sums.Add(grad.to_type(ScalarType.Float32).sum());
         }
-        return false;
+        return sums.Count > 0 && !float.IsFinite(torch.stack(sums).sum().ToSingle());
     }
 
     /// <summary>Forgets the half gradients (a skipped overflowing step).</summary>
