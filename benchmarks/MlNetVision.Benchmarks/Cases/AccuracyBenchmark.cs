@@ -115,10 +115,9 @@ internal static class AccuracyBenchmark
         var need = MemoryAtScaleBenchmark.Needs(learner, data, size, batch);
         var sum = need.Sum(n => n.Bytes);
         var peak = MemoryAtScaleBenchmark.PeakRss();
-        var unfrozenRss = memory.Rss.Skip(headEpochs).ToList();
         Console.WriteLine(string.Create(inv, $"memory: needs {sum / 1048576.0:N1} MiB ({string.Join(", ", need.Select(n => $"{n.What} {n.Bytes / 1048576.0:N1}"))}); " +
-            $"peak RSS {peak:N0} MiB = {peak * 1048576.0 / sum:0.00}x; RSS from the end of the first to the end of the last unfrozen epoch " +
-            $"{(unfrozenRss.Count >= 2 ? (unfrozenRss[^1] - unfrozenRss[0]).ToString("+0.0;-0.0", inv) : "n/a")} MiB."));
+            $"peak RSS {peak:N0} MiB = {peak * 1048576.0 / sum:0.00}x."));
+        MemoryAtScaleBenchmark.PrintGrowth(memory, firstEpoch: headEpochs);
         Console.WriteLine(string.Create(inv, $"{validName} accuracy: {accuracy:0.0000} (after the head: {headAccuracy:0.0000}); training {trainingTime.TotalMinutes:0.0} min; load at end {LoadAverage.Read()}"));
         return 0;
     }

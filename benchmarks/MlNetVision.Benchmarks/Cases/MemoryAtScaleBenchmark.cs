@@ -94,10 +94,7 @@ internal static class MemoryAtScaleBenchmark
         var peak = PeakRss();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"needs: total {sum / 1048576.0:N1} MiB; peak RSS {peak:N0} MiB = {peak * 1048576.0 / sum:0.00}x the total (target <= 2x and <= 2048 MiB: {(peak * 1048576.0 <= 2 * sum && peak <= 2048 ? "met" : "NOT met")})."));
-        var unfrozenRss = probe.Rss.Skip(1).ToList();
-        if (unfrozenRss.Count >= 2)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RSS from the end of the first to the end of the last unfrozen epoch: {unfrozenRss[^1] - unfrozenRss[0]:+0.0;-0.0} MiB."));
+        PrintGrowth(probe, firstEpoch: 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total wall time {total.Elapsed.TotalMinutes:0.0} min."));
         return 0;
     }
@@ -132,6 +129,15 @@ internal static class MemoryAtScaleBenchmark
             // Learner.Fit copies the weights and AdamW's state at the start of every epoch, to restore them if the loss diverges.
             ("the fit's per-epoch copy of the weights and AdamW state", parameters + buffers + 2 * parameters),
         ];
+    }
+
+    /// <summary>Prints how RSS at the end of the unfrozen epochs moved, before and after the boundary trim.</summary>
+    internal static void PrintGrowth(EpochProbe probe, int firstEpoch)
+    {
+        var (raw, trimmed) = (probe.Rss.Skip(firstEpoch).ToList(), probe.TrimmedRss.Skip(firstEpoch).ToList());
+        if (raw.Count < 2) return;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RSS from the end of the first to the end of the last unfrozen epoch: {raw[^1] - raw[0]:+0.0;-0.0} MiB; after the boundary trim: {trimmed[^1] - trimmed[0]:+0.0;-0.0} MiB ({string.Join(", ", trimmed.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})."));
     }
 
     private static bool MallocStats;
@@ -182,14 +188,41 @@ internal static class MemoryAtScaleBenchmark
         }
     }
 
-    /// <summary>Prints RSS, peak RSS and live tensors after every epoch.</summary>
+    /// <summary>
+    /// Prints RSS, peak RSS and live tensors after every epoch, RSS again after a <c>malloc_trim</c> (what the heap
+    /// holds at the epoch boundary, comparable between epochs), and where the peak rose: before the epoch (outside the
+    /// probed fits: LrFind, GetPreds), in training batches (the last rise's batch and its position in the trim cycle)
+    /// or in validation batches.
+    /// </summary>
     internal sealed class EpochProbe(bool trim) : LearnerCallback
     {
-        private readonly ResultTable _table = new("epoch", "train loss", "error rate", "seconds", "RSS MiB", "peak RSS MiB", "live tensors");
+        private readonly ResultTable _table = new("epoch", "train loss", "error rate", "seconds", "RSS MiB", "trimmed RSS MiB", "peak RSS MiB", "peak rise: before / train / valid MiB", "last train rise at batch", "live tensors");
+        private double _hwm, _beforeRise, _trainRise, _validRise;
+        private int _lastRiseBatch = -1;
 
+        /// <summary>RSS at the end of every epoch, before the boundary trim.</summary>
         public List<double> Rss { get; } = [];
 
+        /// <summary>RSS at the end of every epoch after <c>malloc_trim</c>: what the heap still holds.</summary>
+        public List<double> TrimmedRss { get; } = [];
+
         public override int Order => 100;
+
+        public override void BeforeEpoch(Learner learner)
+        {
+            var hwm = PeakRss();
+            _beforeRise = hwm - _hwm;
+            (_hwm, _trainRise, _validRise, _lastRiseBatch) = (hwm, 0, 0, -1);
+        }
+
+        public override void AfterBatch(Learner learner)
+        {
+            var hwm = PeakRss();
+            if (hwm <= _hwm) return;
+            if (learner.State.Training) { _trainRise += hwm - _hwm; _lastRiseBatch = learner.State.Batch; }
+            else _validRise += hwm - _hwm;
+            _hwm = hwm;
+        }
 
         public override void AfterEpoch(Learner learner)
         {
@@ -197,8 +230,18 @@ internal static class MemoryAtScaleBenchmark
             PrintMallocStats($"epoch {Rss.Count + 1}");
             var rss = MemoryAtScaleBenchmark.Rss();
             Rss.Add(rss);
+            // The boundary trim the library does right after AfterEpoch, done here first so the probe can read its effect.
+            if (GlibcHeap.Applied is { Applied: true }) GlibcHeap.Trim();
+            var trimmed = MemoryAtScaleBenchmark.Rss();
+            TrimmedRss.Add(trimmed);
+            var hwm = PeakRss();
+            _validRise += hwm - _hwm; // the last validation batch's rise (AfterBatch ran before its tensors were freed)
+            _hwm = hwm;
             var e = learner.State.LastEpoch!;
-            _table.Print(Rss.Count, e.TrainLoss, e["error_rate"], e.Duration.TotalSeconds, rss, PeakRss(), torch.Tensor.TotalCount);
+            var every = GlibcHeap.Applied is { Applied: true, TrimEverySteps: > 0 } p ? p.TrimEverySteps : 0;
+            var at = _lastRiseBatch < 0 ? "" : every > 0 ? $"{_lastRiseBatch} ({(_lastRiseBatch + 1) % every} after a trim)" : $"{_lastRiseBatch}";
+            _table.Print(Rss.Count, e.TrainLoss, e.Metrics.Count > 0 ? e["error_rate"] : double.NaN, e.Duration.TotalSeconds, rss, trimmed, hwm,
+                string.Create(CultureInfo.InvariantCulture, $"{_beforeRise:0} / {_trainRise:0} / {_validRise:0}"), at, torch.Tensor.TotalCount);
         }
     }
 }

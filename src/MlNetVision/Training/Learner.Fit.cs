@@ -165,7 +165,7 @@ public sealed partial class Learner
         {
             _runningFit = null;
             State.AtEpochEnd = false;
-            Optimizer.ZeroGrad();
+            Optimizer.ReleaseGradients(); // the fit's gradient block goes back to the system between fits
             foreach (var cb in callbacks) cb.AfterFit(this);
             GlibcHeap.AtBoundary();
         }
@@ -226,7 +226,9 @@ public sealed partial class Learner
                 State.RequestStop("the loss is not finite", immediately: true);
                 return true;
             }
-            if (!State.StepSkipped) Optimizer.ZeroGrad(); // a skipped step keeps its gradients (fastai GradientAccumulation)
+            // Zeroed in place, kept from step to step in one block (AdamW.ZeroGrad); a skipped step keeps its gradients
+            // (fastai GradientAccumulation).
+            if (!State.StepSkipped) Optimizer.ZeroGrad();
             State.StepSkipped = false;
             (State.LossScale == 1 ? loss : loss.mul(State.LossScale)).backward();
             foreach (var cb in callbacks) cb.AfterBackward(this);
@@ -234,9 +236,6 @@ public sealed partial class Learner
             {
                 Optimizer.Step();
                 foreach (var cb in callbacks) cb.AfterStep(this);
-                // Free the gradients now (fastai zeroes them after the step too), not after the next forward: then no
-                // step's gradients sit among the next step's activations, and every step leaves glibc's heap as it found it.
-                Optimizer.ZeroGrad();
                 GlibcHeap.AfterStep();
             }
             foreach (var cb in callbacks) cb.AfterBatch(this);
@@ -324,7 +323,7 @@ public sealed partial class Learner
         int from = Data.BatchSize, to = from / 2;
         RestoreWeights(before);
         Optimizer.Restore(optBefore);
-        Optimizer.ZeroGrad();
+        Optimizer.ReleaseGradients();
         Data.ChangeBatchSize(to);
         Data.Train.Epoch = start.LoaderEpoch;
         Recorder.Rewind(start.Recorded);

@@ -37,7 +37,7 @@ public sealed partial class Learner
             }
         }
         FrozenGroups = n;
-        Optimizer.ZeroGrad();
+        Optimizer.ReleaseGradients();
         Optimizer.ResetState();
         GlibcHeap.AtBoundary();
     }

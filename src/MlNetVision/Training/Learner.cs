@@ -103,11 +103,12 @@ public sealed partial class Learner : IDisposable
         Model.Dispose();
     }
 
-    /// <summary>A copy of every parameter and buffer (state dict), detached and owned by the caller.</summary>
+    /// <summary>A copy of every parameter and buffer (state dict), detached and owned by the caller, in one block per dtype (<see cref="Optimizers.ContiguousTensors"/>).</summary>
     internal Dictionary<string, Tensor> CloneWeights()
     {
-        using var noGrad = torch.no_grad();
-        return Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        var entries = Model.state_dict().ToArray();
+        var copies = Optimizers.ContiguousTensors.Copies([.. entries.Select(e => e.Value)]);
+        return entries.Select((e, i) => (e.Key, copies[i])).ToDictionary(e => e.Key, e => e.Item2);
     }
 
     /// <summary>Copies <paramref name="weights"/> back into the model in place (parameters keep their identity).</summary>

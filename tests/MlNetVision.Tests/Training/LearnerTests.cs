@@ -55,6 +55,54 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
+    public void Should_KeepGradientsAndMomentsInOneBlockAndReleaseTheGradients_When_AnUnfrozenFitEnds()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        learn.Unfreeze();
+        var probe = new BlockProbe();
+        learn.Fit(1, 1e-4, callbacks: [probe]);
+        var trainable = learn.Model.parameters().Count();
+        // Views of one block: each tensor starts where the previous one ends (separate allocations all start at 0).
+        Assert.Equal(trainable, probe.GradientOffsets.Count);
+        Assert.Equal(probe.Expected, probe.GradientOffsets);
+        Assert.Equal([.. probe.Expected, .. probe.Expected.Select(o => o + probe.Total)], probe.MomentOffsets);
+        Assert.Equal(data.Train.BatchCount, probe.SameGradientsEveryStep);
+        Assert.All(learn.Model.parameters(), p => Assert.True(p.grad is null, "gradients are released when the fit ends"));
+    }
+
+    private sealed class BlockProbe : LearnerCallback
+    {
+        private long[]? _first;
+        public List<long> GradientOffsets { get; } = [];
+        public List<long> MomentOffsets { get; } = [];
+        public List<long> Expected { get; } = [];
+        public long Total { get; private set; }
+        public int SameGradientsEveryStep { get; private set; }
+
+        public override void AfterBackward(Learner learner)
+        {
+            var grads = learner.Model.parameters().Select(p => p.grad!).ToArray();
+            var offsets = grads.Select(g => g.storage_offset()).ToArray();
+            if (_first is null)
+            {
+                _first = offsets;
+                GradientOffsets.AddRange(offsets);
+                foreach (var g in grads) { Expected.Add(Total); Total += g.NumberOfElements; }
+            }
+            if (offsets.SequenceEqual(_first)) SameGradientsEveryStep++;
+        }
+
+        public override void AfterStep(Learner learner)
+        {
+            if (MomentOffsets.Count > 0) return;
+            var states = learner.Optimizer.ExportState();
+            MomentOffsets.AddRange(states.Select(s => s.ExpAvg.storage_offset()));
+            MomentOffsets.AddRange(states.Select(s => s.ExpAvgSq.storage_offset()));
+        }
+    }
+
+    [Fact]
     public void Should_GiveFrozenParametersNoGradientAndKeepThem_When_Training()
     {
         using var data = Tiny();

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MlNetVision.Training.Optimizers;
@@ -30,6 +31,7 @@ public sealed partial class AdamW
     {
         using var noGrad = torch.no_grad();
         ResetState();
+        var imported = new List<(Parameter Parameter, long Step, Tensor ExpAvg, Tensor ExpAvgSq)>();
         foreach (var s in states)
         {
             if (s.Group < 0 || s.Group >= Groups.Count || s.Index < 0 || s.Index >= Groups[s.Group].Parameters.Count)
@@ -37,7 +39,15 @@ public sealed partial class AdamW
             var p = Groups[s.Group].Parameters[s.Index];
             if (!s.ExpAvg.shape.SequenceEqual(p.shape) || !s.ExpAvgSq.shape.SequenceEqual(p.shape))
                 throw new InvalidDataException($"The optimiser state of parameter {s.Index} of group {s.Group} has shape [{string.Join(", ", s.ExpAvg.shape)}]; the parameter has [{string.Join(", ", p.shape)}].");
-            _state[p] = new State(s.ExpAvg.to(p.dtype, p.device).clone().DetachFromDisposeScope(), s.ExpAvgSq.to(p.dtype, p.device).clone().DetachFromDisposeScope()) { Step = s.Step };
+            imported.Add((p, s.Step, s.ExpAvg.to(p.dtype, p.device), s.ExpAvgSq.to(p.dtype, p.device)));
+        }
+        // One block for all moments, as the optimiser makes them (ContiguousTensors).
+        var copies = ContiguousTensors.Copies([.. imported.Select(m => m.ExpAvg), .. imported.Select(m => m.ExpAvgSq)]);
+        for (int i = 0; i < imported.Count; i++)
+        {
+            _state[imported[i].Parameter] = new State(copies[i], copies[imported.Count + i]) { Step = imported[i].Step };
+            imported[i].ExpAvg.Dispose();
+            imported[i].ExpAvgSq.Dispose();
         }
     }
 

@@ -51,8 +51,34 @@ public sealed partial class AdamW : IDisposable
         foreach (var g in Groups) g.WeightDecay = wd;
     }
 
-    /// <summary>Clears the gradients of every parameter (sets them to none).</summary>
+    /// <summary>
+    /// fastai's <c>zero_grad</c>: zeroes the gradient of every trainable parameter in place, keeping it, so that the
+    /// next backward pass accumulates into the same memory. Trainable parameters without a gradient get a zero one; the
+    /// new gradients are views of one block (<see cref="ContiguousTensors"/>), allocated once per fit instead of once per
+    /// parameter and step. A frozen parameter (<c>requires_grad == false</c>) gets none.
+    /// </summary>
     public void ZeroGrad()
+    {
+        using var noGrad = torch.no_grad();
+        List<Parameter>? missing = null;
+        foreach (var g in Groups)
+            foreach (var p in g.Parameters)
+            {
+                using var grad = p.grad;
+                if (grad is not null) grad.zero_();
+                else if (p.requires_grad) (missing ??= []).Add(p);
+            }
+        if (missing is null) return;
+        var zeros = ContiguousTensors.ZerosLike(missing);
+        for (int i = 0; i < missing.Count; i++)
+        {
+            missing[i].grad = zeros[i];
+            zeros[i].Dispose(); // the parameter holds the gradient now; this was only the handle
+        }
+    }
+
+    /// <summary>Frees the gradients of every parameter (sets them to none): at the end of a fit and when the trainable parameters change.</summary>
+    public void ReleaseGradients()
     {
         foreach (var g in Groups)
             foreach (var p in g.Parameters)
@@ -69,6 +95,7 @@ public sealed partial class AdamW : IDisposable
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        CreateMissingState();
         foreach (var g in Groups)
         {
             Tensor? oneMinusBeta1 = null;
@@ -77,11 +104,7 @@ public sealed partial class AdamW : IDisposable
                 if (!p.requires_grad) continue;
                 var grad = p.grad;
                 if (grad is null) continue;
-                if (!_state.TryGetValue(p, out var s))
-                {
-                    s = new State(zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
-                    _state[p] = s;
-                }
+                var s = _state[p];
                 s.Step++;
                 if (g.WeightDecay != 0) p.mul_(1 - g.LearningRate * g.WeightDecay);
                 // Seven kernels per parameter: m ← m + (1 − β1)(g − m) is one lerp, and the bias correction of the
@@ -98,6 +121,25 @@ public sealed partial class AdamW : IDisposable
         }
     }
 
+    /// <summary>
+    /// Gives every parameter that will be stepped and has no state yet two zero moments, all of them views of one
+    /// block (<see cref="ContiguousTensors"/>): the first unfrozen step creates the body's moments together, in one
+    /// mapping, not one heap block per parameter between that step's activations.
+    /// </summary>
+    private void CreateMissingState()
+    {
+        var missing = Groups.SelectMany(g => g.Parameters).Where(p => p.requires_grad && !_state.ContainsKey(p) && HasGrad(p)).ToList();
+        if (missing.Count == 0) return;
+        var zeros = ContiguousTensors.ZerosLike([.. missing, .. missing]);
+        for (int i = 0; i < missing.Count; i++) _state[missing[i]] = new State(zeros[i], zeros[missing.Count + i]);
+    }
+
+    private static bool HasGrad(Parameter p)
+    {
+        using var grad = p.grad;
+        return grad is not null;
+    }
+
     /// <summary>Forgets the moving averages of every parameter (used when the set of trainable parameters changes).</summary>
     public void ResetState()
     {
@@ -108,22 +150,41 @@ public sealed partial class AdamW : IDisposable
     /// <summary>Copies the optimiser state (moving averages, step counts, hyper-parameters) so that <see cref="Restore"/> can bring it back.</summary>
     public AdamWSnapshot Snapshot()
     {
-        using var noGrad = torch.no_grad();
-        var states = _state.ToDictionary(
-            kv => kv.Key,
-            kv => new State(kv.Value.ExpAvg.clone().DetachFromDisposeScope(), kv.Value.ExpAvgSq.clone().DetachFromDisposeScope()) { Step = kv.Value.Step },
-            (IEqualityComparer<Parameter>)ReferenceEqualityComparer.Instance);
+        var entries = _state.ToArray();
+        var copies = ContiguousTensors.Copies([.. entries.Select(e => e.Value.ExpAvg), .. entries.Select(e => e.Value.ExpAvgSq)]);
+        var states = new Dictionary<Parameter, State>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < entries.Length; i++)
+            states[entries[i].Key] = new State(copies[i], copies[entries.Length + i]) { Step = entries[i].Value.Step };
         var hypers = Groups.Select(g => (g.LearningRate, g.Beta1, g.Beta2, g.WeightDecay)).ToArray();
         return new AdamWSnapshot(states, hypers);
     }
 
-    /// <summary>Brings back the state captured by <see cref="Snapshot"/>.</summary>
+    /// <summary>
+    /// Brings back the state captured by <see cref="Snapshot"/>: moments of parameters the snapshot has are copied back
+    /// in place, those it does not have are dropped.
+    /// </summary>
     public void Restore(AdamWSnapshot snapshot)
     {
         using var noGrad = torch.no_grad();
-        ResetState();
-        foreach (var (p, s) in snapshot.States)
-            _state[p] = new State(s.ExpAvg.clone().DetachFromDisposeScope(), s.ExpAvgSq.clone().DetachFromDisposeScope()) { Step = s.Step };
+        foreach (var p in _state.Keys.Where(p => !snapshot.States.ContainsKey(p)).ToList())
+        {
+            _state[p].Dispose();
+            _state.Remove(p);
+        }
+        var missing = new List<(Parameter Parameter, State Saved)>();
+        foreach (var (p, saved) in snapshot.States)
+        {
+            if (_state.TryGetValue(p, out var s))
+            {
+                s.ExpAvg.copy_(saved.ExpAvg);
+                s.ExpAvgSq.copy_(saved.ExpAvgSq);
+                s.Step = saved.Step;
+            }
+            else missing.Add((p, saved));
+        }
+        var copies = ContiguousTensors.Copies([.. missing.Select(m => m.Saved.ExpAvg), .. missing.Select(m => m.Saved.ExpAvgSq)]);
+        for (int i = 0; i < missing.Count; i++)
+            _state[missing[i].Parameter] = new State(copies[i], copies[missing.Count + i]) { Step = missing[i].Saved.Step };
         for (int i = 0; i < Groups.Count; i++)
             (Groups[i].LearningRate, Groups[i].Beta1, Groups[i].Beta2, Groups[i].WeightDecay) = snapshot.Hypers[i];
     }

@@ -26,6 +26,8 @@ public class AdamWTests
         nn.functional.mse_loss(layer.forward(x), y).backward();
     }
 
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1e-2)]
@@ -68,6 +70,63 @@ public class AdamWTests
         optimizer.Step();
         Assert.True(layer.weight.allclose(before, 0, 0));
         Assert.False(layer.bias!.allclose(biasBefore, 0, 0));
+    }
+
+    [Fact]
+    public void Should_KeepTrainableGradientsAndAccumulateIntoThem_When_ZeroingGradients()
+    {
+        var (layer, _) = TwinLayers();
+        layer.weight.requires_grad = false;
+        var optimizer = new AdamW([layer.parameters().ToArray()]);
+        var x = randn(8, 6);
+        var y = randn(8, 4);
+        optimizer.ZeroGrad(); // before any backward: the trainable bias gets a zero gradient, the frozen weight none
+        Assert.Null(layer.weight.grad);
+        Assert.Equal(0f, layer.bias!.grad!.abs().max().ToSingle());
+        Backward(layer, x, y);
+        var first = layer.bias!.grad!.clone();
+        Assert.True(first.abs().max().ToSingle() > 0);
+
+        optimizer.ZeroGrad();
+        Assert.Equal(0f, layer.bias!.grad!.abs().max().ToSingle());
+        Backward(layer, x, y);
+        Assert.True(Same(layer.bias!.grad!, first), "the second backward should write the same gradient into the zeroed one");
+        Backward(layer, x, y);
+        Assert.True(Same(layer.bias!.grad!, first * 2), "without ZeroGrad the next backward adds to it");
+
+        optimizer.ReleaseGradients();
+        Assert.Null(layer.bias!.grad);
+    }
+
+    [Fact]
+    public void Should_DropMomentsTheSnapshotLacks_When_RestoringASnapshot()
+    {
+        var (layer, _) = TwinLayers();
+        var optimizer = new AdamW([layer.parameters().ToArray()]);
+        optimizer.SetLearningRates([0.01]);
+        var x = randn(8, 6);
+        var y = randn(8, 4);
+        using var empty = optimizer.Snapshot();
+        optimizer.ZeroGrad();
+        Backward(layer, x, y);
+        optimizer.Step();
+        var afterOne = optimizer.ExportState().Select(s => (s.Step, s.ExpAvg.clone(), s.ExpAvgSq.clone())).ToArray();
+        using var one = optimizer.Snapshot();
+        optimizer.ZeroGrad();
+        Backward(layer, x, y);
+        optimizer.Step();
+
+        optimizer.Restore(one);
+        var restored = optimizer.ExportState();
+        Assert.Equal(2, restored.Count);
+        for (int i = 0; i < restored.Count; i++)
+        {
+            Assert.Equal(1, restored[i].Step);
+            Assert.True(Same(restored[i].ExpAvg, afterOne[i].Item2));
+            Assert.True(Same(restored[i].ExpAvgSq, afterOne[i].Item3));
+        }
+        optimizer.Restore(empty);
+        Assert.Empty(optimizer.ExportState());
     }
 
     [Fact]
