@@ -57,7 +57,7 @@ internal static class MemoryAtScaleBenchmark
         Console.WriteLine($"Memory at scale: {arch.Name}, {size}x{size}, batch {batch}, {data.Train.Count:N0} train / {data.Valid.Count:N0} valid images " +
                           $"(cached: {data.Train.IsCached}), recipe: FitOneCycle(1) frozen, GetPreds, Unfreeze, LrFind({lrIterations}), FitOneCycle({unfrozen}) unfrozen.");
         Console.WriteLine(policy is { Applied: true }
-            ? $"glibc heap policy: applied (malloc_trim every {policy.TrimEverySteps} steps and at boundaries{(policy.MmapThresholdBytes is { } t ? $", mmap threshold {t:N0} bytes" : "")}){(trim ? ", malloc_trim after every stage and epoch" : "")}."
+            ? $"glibc heap policy: applied (malloc_trim every {policy.TrimEverySteps} steps and at boundaries{(policy.MmapThresholdBytes is { } t ? $", mmap threshold {t:N0} bytes" : "")}{(policy.TrimThresholdBytes is { } tt ? $", trim threshold {tt:N0} bytes" : "")}){(trim ? ", malloc_trim after every stage and epoch" : "")}."
             : $"glibc heap policy: not applied ({policy?.SkippedBecause ?? "not run"}){(trim ? ", malloc_trim after every stage and epoch" : "")}.");
         stages.Print("data", watch.Elapsed.TotalSeconds, "", Rss(), PeakRss(), torch.Tensor.TotalCount, "", LoadAverage.Read().ToString());
 

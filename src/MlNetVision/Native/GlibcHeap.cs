@@ -4,25 +4,35 @@ namespace MlNetVision.Native;
 
 /// <summary>
 /// The glibc heap policy the library applies by default on Linux: <c>malloc_trim(0)</c> every
-/// <see cref="DefaultTrimEverySteps"/> training steps and at every epoch, LR-finder and freeze/unfreeze boundary, so
-/// that the free memory glibc's heap keeps between live blocks goes back to the system instead of staying resident.
+/// <see cref="DefaultTrimEverySteps"/> training steps or validation batches and at every epoch, LR-finder and freeze/unfreeze boundary, so
+/// that the free memory glibc's heap keeps between live blocks goes back to the system instead of staying resident;
+/// in between, a fixed mmap threshold (<see cref="FixedMmapThresholdBytes"/>) and trim threshold
+/// (<see cref="TrimThresholdBytes"/>), so that the step's blocks are reused from the heap instead of being returned
+/// and faulted in again at every step.
 /// </summary>
 /// <remarks>
 /// <para>
 /// glibc serves every block below its mmap threshold (which it raises up to 32 MiB as mapped blocks are freed) from
 /// its heap, and returns only the free memory at the top of the heap to the system. Training allocates and frees
-/// hundreds of MiB per step between long-lived blocks (weights, AdamW state, the fit's per-epoch copy of them), so the
-/// heap's free holes grow: the lesson's recipe on 3,500 Fashion-MNIST images at 48 px peaked at 3.0 GiB here while it
-/// holds about 0.5 GiB, and the full 70,000-image run held 14.1 GB. <c>malloc_trim</c> gives the free pages inside the
-/// heap back (<c>madvise</c>), keeping the address space: pages are faulted in again only where the next steps reuse
-/// them, a cost spread over <see cref="DefaultTrimEverySteps"/> steps. A fixed mmap threshold, the other remedy, maps
-/// the largest activations at every step and made steps 40–50 % slower; it stays available as an opt-in. Measurements
+/// hundreds of MiB per step between long-lived blocks, so the heap's free holes grow: the lesson's recipe on 3,500
+/// Fashion-MNIST images at 48 px peaked at 3.0 GiB here while it holds about 0.5 GiB, and the full 70,000-image run
+/// held 14.1 GB. <c>malloc_trim</c> gives the free pages inside the heap back (<c>madvise</c>), keeping the address
+/// space: pages are faulted in again only where the next steps reuse them, a cost spread over
+/// <see cref="DefaultTrimEverySteps"/> steps. Between trims, glibc's own trimming would return the top of the heap
+/// inside <c>free</c> at nearly every step (its trim threshold follows the dynamic mmap threshold, about 19 MiB here)
+/// and fault it in again at the next, so the policy fixes both thresholds (<see cref="FixedMmapThresholdBytes"/>,
+/// <see cref="TrimThresholdBytes"/>): 5.4 times fewer page faults, no slower steps. glibc's <c>malloc_trim</c>
+/// shrinks the top of the main arena only; the top of a thread's arena (at most 64 MiB per heap) stays with that
+/// thread for its next blocks. The long-lived blocks themselves are kept out of the heap by the training loop
+/// (gradients, AdamW's moments and the per-epoch copies are one mapped block each). A lower mmap threshold maps the
+/// step's activations at every step and made steps 40–50 % slower; it stays available as an opt-in. Measurements
 /// and the options compared: docs/BENCHMARKS.md, "Memory at scale".
 /// </para>
 /// <para>
 /// <see cref="Variable"/> unset or <c>on</c>: the default policy. <c>off</c>, <c>0</c> or <c>false</c>: glibc is left
-/// alone (no trimming). A number of bytes (64 KiB to 32 MiB): the default policy plus a fixed mmap threshold of that
-/// size (<c>mallopt(M_MMAP_THRESHOLD)</c>: less memory, slower steps). <see cref="TrimStepsVariable"/> sets the step
+/// alone (no trimming, its dynamic thresholds). A number of bytes (64 KiB to 32 MiB): the default policy with that mmap
+/// threshold instead of <see cref="FixedMmapThresholdBytes"/> (<c>mallopt(M_MMAP_THRESHOLD)</c>: a lower one maps
+/// more blocks: less memory, slower steps). <see cref="TrimStepsVariable"/> sets the step
 /// interval (0: only at boundaries). Nothing is changed when the C library is not glibc, or when the process already
 /// chose a policy through glibc's own variables (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>,
 /// <c>MALLOC_ARENA_MAX</c>, <c>MALLOC_TOP_PAD_</c>, <c>GLIBC_TUNABLES</c>).
@@ -39,6 +49,21 @@ public static class GlibcHeap
     /// <summary>Default number of training steps between two <c>malloc_trim</c> calls: 16.</summary>
     public const int DefaultTrimEverySteps = 16;
 
+    /// <summary>
+    /// The mmap threshold the default policy fixes: 32 MiB, the ceiling of glibc's own dynamic threshold on 64-bit.
+    /// Blocks below it come from the heap at every step instead of being mapped (and their pages faulted in again)
+    /// whenever glibc's dynamic threshold lags behind the step's block sizes.
+    /// </summary>
+    public const int FixedMmapThresholdBytes = 32 << 20;
+
+    /// <summary>
+    /// The free memory at the top of glibc's heap that <c>free</c> keeps before giving it back by itself
+    /// (<c>mallopt(M_TRIM_THRESHOLD)</c>): 256 MiB. glibc's default (twice its dynamic mmap threshold, about 19 MiB
+    /// here) returned the top of the heap at nearly every training step and faulted it in again at the next; the
+    /// policy's <c>malloc_trim</c> every <see cref="DefaultTrimEverySteps"/> steps returns it instead.
+    /// </summary>
+    public const int TrimThresholdBytes = 256 << 20;
+
     /// <summary>The mmap threshold <see cref="Variable"/> sets when it is a number outside the limits: 4 MiB.</summary>
     public const int DefaultMmapThresholdBytes = 4 << 20;
 
@@ -51,6 +76,7 @@ public static class GlibcHeap
     /// <summary>glibc's own variables; when any is set, the process has chosen its heap policy and the library keeps it.</summary>
     internal static readonly string[] GlibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"];
 
+    private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;
     private static readonly object Gate = new();
     private static GlibcHeapPolicy? _applied;
@@ -74,9 +100,11 @@ public static class GlibcHeap
             var threshold = Threshold(Environment.GetEnvironmentVariable(Variable));
             var every = TrimEverySteps(Environment.GetEnvironmentVariable(TrimStepsVariable));
             GlibcHeapPolicy policy;
+            var mmap = threshold ?? FixedMmapThresholdBytes;
             if (reason is not null) policy = new GlibcHeapPolicy(false, null, reason);
-            else if (threshold is { } bytes && !SetMmapThreshold(bytes)) policy = new GlibcHeapPolicy(false, null, "mallopt(M_MMAP_THRESHOLD) refused the value");
-            else policy = new GlibcHeapPolicy(true, threshold, null) { TrimEverySteps = every };
+            else if (!SetMmapThreshold(mmap)) policy = new GlibcHeapPolicy(false, null, "mallopt(M_MMAP_THRESHOLD) refused the value");
+            else if (mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) != 1) policy = new GlibcHeapPolicy(false, mmap, "mallopt(M_TRIM_THRESHOLD) refused the value");
+            else policy = new GlibcHeapPolicy(true, mmap, null) { TrimEverySteps = every, TrimThresholdBytes = TrimThresholdBytes };
             _applied = policy;
             return policy;
         }
@@ -111,10 +139,13 @@ public static class GlibcHeap
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var steps) ? steps : DefaultTrimEverySteps;
 
     /// <summary>
-    /// Called by the training loop after every optimiser step: trims every <see cref="GlibcHeapPolicy.TrimEverySteps"/>
-    /// steps when the policy is applied, else does nothing.
+    /// Called by the training loop after every optimiser step and every validation batch: trims every
+    /// <see cref="GlibcHeapPolicy.TrimEverySteps"/> of them when the policy is applied, else does nothing.
     /// </summary>
     public static void AfterStep() => AfterStep(_applied, ref _steps);
+
+    /// <summary>Training steps and validation batches counted by <see cref="AfterStep()"/> in this process (0 when the policy is not applied).</summary>
+    internal static int StepsCounted => Volatile.Read(ref _steps);
 
     /// <summary>Called at epoch, LR-finder and freeze/unfreeze boundaries: trims when the policy is applied, else does nothing.</summary>
     public static void AtBoundary() => AtBoundary(_applied);

@@ -276,6 +276,7 @@ public sealed partial class Learner
                 foreach (var cb in callbacks) cb.AfterLoss(this);
                 foreach (var m in Metrics) m.Accumulate(output, labels);
                 foreach (var cb in callbacks) cb.AfterBatch(this);
+                GlibcHeap.AfterStep(); // validation trims on the same cycle as training (docs/BENCHMARKS.md, 4b)
                 Options.Progress?.Report(new TrainingProgress(TrainingProgressKind.ValidationBatch, State.Epoch, State.Epochs, State.Batch + 1, State.Batches, State.SmoothLoss, null));
                 State.Batch++;
             }

@@ -16,7 +16,8 @@ public class GlibcHeapTests
         Assert.NotNull(policy);
         if (GlibcVariablesSet()) return; // the run chose a policy itself (MLNETVISION_GLIBC_HEAP or a MALLOC_* variable)
         Assert.True(policy.Applied, policy.SkippedBecause);
-        Assert.Null(policy.MmapThresholdBytes);
+        Assert.Equal(GlibcHeap.FixedMmapThresholdBytes, policy.MmapThresholdBytes);
+        Assert.Equal(GlibcHeap.TrimThresholdBytes, policy.TrimThresholdBytes);
         Assert.Equal(GlibcHeap.DefaultTrimEverySteps, policy.TrimEverySteps);
         // The process's own policy is the one the training loop trims with: the default keeps freed heap memory from
         // staying resident.
@@ -54,7 +55,7 @@ public class GlibcHeapTests
         Assert.NotNull(policy);
         // A threshold fixed this late does not map blocks the heap's free memory can already serve, so the mapping
         // check needs the variable set for the whole test run (MLNETVISION_GLIBC_HEAP=4194304 bash .ci/test).
-        if (policy.MmapThresholdBytes is null) return; // no fixed threshold asked for (MLNETVISION_GLIBC_HEAP=<bytes>)
+        if (policy.MmapThresholdBytes is not { } fixedBytes || fixedBytes > Block) return; // no threshold below 8 MiB asked for (MLNETVISION_GLIBC_HEAP=<bytes>)
         Assert.True(policy.Applied, policy.SkippedBecause);
 
         // glibc's default raises its mmap threshold above a mapped block once that block is freed, so from the second
@@ -70,6 +71,34 @@ public class GlibcHeapTests
             Assert.True(during.HBlkHd - before.HBlkHd >= Block, $"round {round}: {during.HBlkHd - before.HBlkHd} more bytes mapped, expected at least {Block}");
             Assert.True(during.HBlkHd - after.HBlkHd >= Block, $"round {round}: the freed block was not unmapped");
         }
+    }
+
+    [Fact]
+    public void Should_KeepFreedMemoryAtTheHeapsTopUntilTheNextTrim_When_TheDefaultPolicyApplies()
+    {
+        NativeBackend.EnsureLoaded();
+        if (GlibcVariablesSet() || GlibcHeap.Applied is not { Applied: true }) return; // the run chose its own policy
+        // 1,000 heap blocks of 100 KiB (98 MiB, below the 256 MiB trim threshold), all freed: glibc's default trim
+        // threshold would hand the heap's top back inside free(), to be faulted in again by the next step.
+        const int count = 1000, size = 100 << 10;
+        GlibcHeap.Trim();
+        var mainBefore = GlibcHeap.Statistics()!.Value.Arena;
+        var blocks = new IntPtr[count];
+        for (int i = 0; i < count; i++)
+        {
+            blocks[i] = Marshal.AllocHGlobal(size);
+            for (int page = 0; page < size; page += 4096) Marshal.WriteByte(blocks[i], page, 1);
+        }
+        var inMainArena = GlibcHeap.Statistics()!.Value.Arena - mainBefore >= (nuint)(count * size);
+        var touched = Rss();
+        for (int i = count - 1; i >= 0; i--) Marshal.FreeHGlobal(blocks[i]);
+        var freed = Rss();
+        GlibcHeap.AtBoundary();
+        var trimmed = Rss();
+        Assert.True(touched - freed < 30, $"free() gave {touched - freed:0} MiB back by itself; the policy keeps it for the next step");
+        // malloc_trim shrinks the top of the main arena only; a thread's arena keeps its top for that thread's next
+        // blocks (glibc's mtrim), which is why the test thread's arena is checked first.
+        if (inMainArena) Assert.True(freed - trimmed > 60, $"the boundary trim gave only {freed - trimmed:0} MiB of 98 back");
     }
 
     [Fact]

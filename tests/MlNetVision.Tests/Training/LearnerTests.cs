@@ -71,6 +71,17 @@ public sealed class LearnerTests : IDisposable
         Assert.All(learn.Model.parameters(), p => Assert.True(p.grad is null, "gradients are released when the fit ends"));
     }
 
+    [Fact]
+    public void Should_CountEveryTrainingStepAndValidationBatchTowardsTheTrimCycle_When_TheHeapPolicyApplies()
+    {
+        using var data = Tiny();
+        using var learn = Create(data);
+        if (MlNetVision.Native.GlibcHeap.Applied is not { Applied: true, TrimEverySteps: > 0 }) return; // not glibc, or the run opted out
+        var before = MlNetVision.Native.GlibcHeap.StepsCounted;
+        learn.Fit(1, 1e-3);
+        Assert.Equal(data.Train.BatchCount + data.Valid.BatchCount, MlNetVision.Native.GlibcHeap.StepsCounted - before);
+    }
+
     private sealed class BlockProbe : LearnerCallback
     {
         private long[]? _first;
