@@ -30,7 +30,8 @@ internal static class MemoryAtScaleBenchmark
           --trim                 call GlibcHeap.Trim() (malloc_trim) after every stage and epoch
           --max-steps N          stop every fit after N training batches (no validation, no GetPreds): for 224 px on the full set
           --malloc-stats         print glibc's malloc_stats() (per arena: system bytes, bytes in use) after every stage and epoch
-        The glibc heap policy (malloc_trim every 16 steps and at boundaries) is on by default; MLNETVISION_GLIBC_HEAP=off,
+        The glibc heap policy (malloc_trim every 16 training steps or validation batches and at boundaries, mmap threshold
+        32 MiB, trim threshold 256 MiB) is on by default; MLNETVISION_GLIBC_HEAP=off,
         a threshold in bytes, MLNETVISION_GLIBC_TRIM_STEPS=N or glibc's MALLOC_* variables compare others. Target: peak RSS at most twice the sum of what the cache, the model, its gradients, AdamW's state,
         one batch's activations and the fit's per-epoch copy of weights and AdamW state need.
         """;

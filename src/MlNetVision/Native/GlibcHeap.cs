@@ -24,7 +24,7 @@ namespace MlNetVision.Native;
 /// <see cref="TrimThresholdBytes"/>): 5.4 times fewer page faults, no slower steps. glibc's <c>malloc_trim</c>
 /// shrinks the top of the main arena only; the top of a thread's arena (at most 64 MiB per heap) stays with that
 /// thread for its next blocks. The long-lived blocks themselves are kept out of the heap by the training loop
-/// (gradients, AdamW's moments and the per-epoch copies are one mapped block each). A lower mmap threshold maps the
+/// (gradients, AdamW's moments and the per-epoch copies are one block each). A lower mmap threshold maps the
 /// step's activations at every step and made steps 40–50 % slower; it stays available as an opt-in. Measurements
 /// and the options compared: docs/BENCHMARKS.md, "Memory at scale".
 /// </para>

@@ -74,34 +74,6 @@ public class GlibcHeapTests
     }
 
     [Fact]
-    public void Should_KeepFreedMemoryAtTheHeapsTopUntilTheNextTrim_When_TheDefaultPolicyApplies()
-    {
-        NativeBackend.EnsureLoaded();
-        if (GlibcVariablesSet() || GlibcHeap.Applied is not { Applied: true }) return; // the run chose its own policy
-        // 1,000 heap blocks of 100 KiB (98 MiB, below the 256 MiB trim threshold), all freed: glibc's default trim
-        // threshold would hand the heap's top back inside free(), to be faulted in again by the next step.
-        const int count = 1000, size = 100 << 10;
-        GlibcHeap.Trim();
-        var mainBefore = GlibcHeap.Statistics()!.Value.Arena;
-        var blocks = new IntPtr[count];
-        for (int i = 0; i < count; i++)
-        {
-            blocks[i] = Marshal.AllocHGlobal(size);
-            for (int page = 0; page < size; page += 4096) Marshal.WriteByte(blocks[i], page, 1);
-        }
-        var inMainArena = GlibcHeap.Statistics()!.Value.Arena - mainBefore >= (nuint)(count * size);
-        var touched = Rss();
-        for (int i = count - 1; i >= 0; i--) Marshal.FreeHGlobal(blocks[i]);
-        var freed = Rss();
-        GlibcHeap.AtBoundary();
-        var trimmed = Rss();
-        Assert.True(touched - freed < 30, $"free() gave {touched - freed:0} MiB back by itself; the policy keeps it for the next step");
-        // malloc_trim shrinks the top of the main arena only; a thread's arena keeps its top for that thread's next
-        // blocks (glibc's mtrim), which is why the test thread's arena is checked first.
-        if (inMainArena) Assert.True(freed - trimmed > 60, $"the boundary trim gave only {freed - trimmed:0} MiB of 98 back");
-    }
-
-    [Fact]
     public void Should_KeepTheProcessesOwnPolicy_When_TheOptOutOrAGlibcVariableIsSet()
     {
         static Func<string, string?> Env(params (string Name, string Value)[] vars) => name => vars.FirstOrDefault(v => v.Name == name).Value;

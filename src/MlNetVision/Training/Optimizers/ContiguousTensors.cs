@@ -11,8 +11,8 @@ namespace MlNetVision.Training.Optimizers;
 /// With one allocation per parameter, a model's long-lived tensors are hundreds of blocks below glibc's mmap threshold,
 /// placed in its heap between the step's short-lived activations; the holes they leave are what made resident memory
 /// swell between trims (docs/BENCHMARKS.md, "Memory at scale"). A block of a whole model's worth (63 MiB for
-/// resnet18) is above glibc's largest mmap threshold, so it is mapped on its own and returned in full when its last
-/// view is freed. The views keep the block alive; nothing else holds it.
+/// resnet18) is above glibc's largest mmap threshold, so glibc maps it on its own (unless a free chunk of its heap can
+/// already hold it) and returns it in full when its last view is freed. The views keep the block alive; nothing else holds it.
 /// </remarks>
 internal static class ContiguousTensors
 {
