@@ -5,6 +5,7 @@ using MlNetVision.Models;
 using MlNetVision.Training;
 using MlNetVision.Training.Callbacks;
 using static TorchSharp.torch;
+using static MlNetVision.Tests.TestTensors;
 
 namespace MlNetVision.Tests.Training;
 
@@ -37,9 +38,6 @@ public sealed class LearnerResumeTests : IDisposable
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (name, value) in expected) Assert.True(Same(value, actual[name]), $"{name} differs");
     }
-
-    // Bitwise: same shape, type and bytes (so -0 and NaN payloads count too).
-    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.contiguous().bytes.SequenceEqual(b.contiguous().bytes);
 
     private static bool Differs(Dictionary<string, Tensor> a, Dictionary<string, Tensor> b) => a.Any(kv => !Same(kv.Value, b[kv.Key]));
 

@@ -128,7 +128,8 @@ public sealed partial class AdamW : IDisposable
     /// </summary>
     private void CreateMissingState()
     {
-        var missing = Groups.SelectMany(g => g.Parameters).Where(p => p.requires_grad && !_state.ContainsKey(p) && HasGrad(p)).ToList();
+        // The dictionary first: a parameter that has state costs one lookup per step, no native call.
+        var missing = Groups.SelectMany(g => g.Parameters).Where(p => !_state.ContainsKey(p) && p.requires_grad && HasGrad(p)).ToList();
         if (missing.Count == 0) return;
         var zeros = ContiguousTensors.ZerosLike([.. missing, .. missing]);
         for (int i = 0; i < missing.Count; i++) _state[missing[i]] = new State(zeros[i], zeros[missing.Count + i]);

@@ -3,6 +3,7 @@ using MlNetVision.Training.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MlNetVision.Tests.TestTensors;
 using AdamW = MlNetVision.Training.Optimizers.AdamW;
 
 namespace MlNetVision.Tests.Training.Optimizers;
@@ -25,8 +26,6 @@ public class AdamWTests
         using var scope = NewDisposeScope();
         nn.functional.mse_loss(layer.forward(x), y).backward();
     }
-
-    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     [Theory]
     [InlineData(0.0)]

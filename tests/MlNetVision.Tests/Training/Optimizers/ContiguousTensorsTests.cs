@@ -2,14 +2,13 @@ using MlNetVision.Native;
 using MlNetVision.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
+using static MlNetVision.Tests.TestTensors;
 
 namespace MlNetVision.Tests.Training.Optimizers;
 
 public class ContiguousTensorsTests
 {
     public ContiguousTensorsTests() => NativeBackend.EnsureLoaded();
-
-    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     [Fact]
     public void Should_CopyEveryValueShapeAndLayout_When_CopyingTensors()
